@@ -7,3 +7,5 @@ export * from './messages.js';
 export * from './frame.js';
 export * from './hash.js';
 export * from './secret.js';
+export * from './console-series.js';
+export * from './console-messages.js';
