@@ -1,0 +1,2 @@
+// Placeholder: the UI test lands next.
+export async function runUiTests() {}
