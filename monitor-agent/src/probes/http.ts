@@ -1,6 +1,161 @@
+// HTTP and HTTPS with undici: per-phase timings from our own connector, status ranges,
+// keyword match, bounded redirects (every hop re-validated), body read capped at 1 MiB,
+// TLS facts, and one hard timeout over the whole request. 4xx/5xx are down unless the
+// expected range includes them (the Python tool called HTTPS 500 "up").
+import { Agent } from 'undici';
 import type { HttpTask, HttpsTask } from '../../../protocol/src/index.js';
-import type { Probe } from './types.js';
-import { down } from './util.js';
-// Placeholder while the undici probe lands.
-export const httpProbe: Probe<HttpTask> = async () => down('error: http probe not yet implemented');
-export const httpsProbe: Probe<HttpsTask> = async () => down('error: https probe not yet implemented');
+import type { Probe, ProbeContext, ProbeOutcome } from './types.js';
+import { timedConnector, TlsRejectedError, type PhaseTimings, type TlsFacts } from './http-connect.js';
+import { statusMatcher } from './http-status.js';
+import { Budget, down, errorText, lookupErrorText, neverThrows, now, round3 } from './util.js';
+
+export const BODY_CAP = 1024 * 1024;
+
+export interface HttpProbeOptions {
+  /** Trust anchors replacing Node's store (tests); NODE_EXTRA_CA_CERTS also works. */
+  ca?: string | string[];
+}
+
+interface Timings {
+  dns: number | null;
+  connect: number | null;
+  tls: number | null;
+  firstByte: number | null;
+  total: number | null;
+}
+
+export function makeHttpProbes(options: HttpProbeOptions = {}): { http: Probe<HttpTask>; https: Probe<HttpsTask> } {
+  return {
+    http: (task, ctx) => neverThrows(() => runHttp(task, ctx, false, options)),
+    https: (task, ctx) => neverThrows(() => runHttp(task, ctx, task.ignoreTlsErrors, options)),
+  };
+}
+
+const defaults = makeHttpProbes();
+export const httpProbe: Probe<HttpTask> = defaults.http;
+export const httpsProbe: Probe<HttpsTask> = defaults.https;
+
+function validHop(raw: string, base?: URL): URL | string {
+  let url: URL;
+  try {
+    url = base ? new URL(raw, base) : new URL(raw);
+  } catch {
+    return `invalid URL ${JSON.stringify(raw.slice(0, 200))}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `unsupported scheme ${url.protocol} in ${url.href.slice(0, 200)}`;
+  if (!url.hostname) return `no host in ${url.href.slice(0, 200)}`;
+  return url;
+}
+
+async function runHttp(task: HttpTask | HttpsTask, ctx: ProbeContext, ignoreTlsErrors: boolean, options: HttpProbeOptions): Promise<ProbeOutcome> {
+  const budget = new Budget(ctx);
+  const start = now();
+  const timings: Timings = { dns: null, connect: null, tls: null, firstByte: null, total: null };
+  let tls: TlsFacts | null = null;
+  let resolvedIp: string | null = null;
+  let redirects = 0;
+  const details = (): Record<string, unknown> => ({
+    ...base,
+    redirects,
+    resolvedIp,
+    timings: { ...timings, total: timings.total ?? round3(now() - start) },
+    ...(task.type === 'https' ? { tls } : {}),
+  });
+  const base: Record<string, unknown> = { statusCode: null, httpVersion: null, finalUrl: null, bodyBytes: null, bodyTruncated: false, keywordFound: null };
+  const first = validHop(task.url);
+  if (typeof first === 'string') return down(`error: ${first}`, details());
+  let url: URL = first;
+  let agent: Agent | null = null;
+  try {
+    for (;;) {
+      base.finalUrl = url.href;
+      const phase: PhaseTimings = { dns: null, connect: null, tls: null, readyAt: null };
+      tls = url.protocol === 'https:' ? tls : null;
+      agent = new Agent({
+        connect: timedConnector({
+          signal: budget.signal,
+          ignoreTlsErrors,
+          ca: options.ca,
+          timings: phase,
+          onTls: (facts) => (tls = facts),
+          onAddress: (a) => (resolvedIp = a),
+        }),
+        pipelining: 0,
+        keepAliveTimeout: 1,
+        headersTimeout: budget.ms,
+        bodyTimeout: budget.ms,
+      });
+      const headers: Record<string, string> = { 'user-agent': 'NetCam-Agent', ...(task.headers ?? {}) };
+      let res;
+      try {
+        res = await agent.request({ origin: url.origin, path: url.pathname + url.search, method: task.method, headers, signal: budget.signal });
+      } catch (err) {
+        Object.assign(timings, { dns: phase.dns, connect: phase.connect, tls: phase.tls });
+        return down(requestErrorText(err, url, budget), details());
+      }
+      const headersAt = now();
+      Object.assign(timings, { dns: phase.dns, connect: phase.connect, tls: phase.tls });
+      timings.firstByte = phase.readyAt !== null ? round3(headersAt - phase.readyAt) : null;
+      base.statusCode = res.statusCode;
+      base.httpVersion = '1.1'; // undici's HTTP/1.1 client (ALPN offers only http/1.1)
+      const location = res.headers.location;
+      if (task.followRedirects && res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
+        await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
+        await agent.close().catch(() => {});
+        agent = null;
+        if (redirects >= task.maxRedirects) {
+          timings.total = round3(now() - start);
+          return down(`status_mismatch: more than ${task.maxRedirects} redirects (next: ${location.slice(0, 200)})`, details(), timings.total);
+        }
+        const next = validHop(location, url);
+        if (typeof next === 'string') return down(`error: redirect to ${next}`, details());
+        redirects += 1;
+        url = next;
+        continue;
+      }
+      // Read the body up to the cap; past it we stop reading and close.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of res.body as AsyncIterable<Buffer>) {
+          const room = BODY_CAP - size;
+          chunks.push(room < chunk.length ? chunk.subarray(0, room) : chunk);
+          size += Math.min(room, chunk.length);
+          if (size >= BODY_CAP) {
+            base.bodyTruncated = true;
+            res.body.destroy();
+            break;
+          }
+        }
+      } catch (err) {
+        if (budget.signal.aborted) return down(budget.abortText('full body'), details());
+        return down(errorText(err, 'error'), details());
+      }
+      timings.total = round3(now() - start);
+      base.bodyBytes = size;
+      const total = timings.total;
+      if (!statusMatcher(task.expectStatus)(res.statusCode)) {
+        return down(`status_mismatch: got ${res.statusCode}, expected ${task.expectStatus}`, details(), total);
+      }
+      if (task.keyword !== undefined) {
+        const found = Buffer.concat(chunks).toString('utf8').includes(task.keyword);
+        base.keywordFound = found;
+        if (found === task.invertKeyword) {
+          return down(`body_mismatch: keyword ${JSON.stringify(task.keyword)} ${found ? 'present' : 'not found'}${task.invertKeyword ? ' (must be absent)' : ''}`, details(), total);
+        }
+      }
+      return { status: 'up', latencyMs: total, error: null, details: details() };
+    }
+  } finally {
+    await agent?.destroy().catch(() => {});
+    budget.dispose();
+  }
+}
+
+function requestErrorText(err: unknown, url: URL, budget: Budget): string {
+  if (err instanceof TlsRejectedError) return `tls_error: ${err.message}`;
+  if (budget.signal.aborted) return budget.timedOut() ? `timeout: no complete response within ${budget.ms} ms` : budget.abortText();
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EAI_FAIL' || e.code === 'EAI_NODATA') return lookupErrorText(url.hostname, e);
+  return errorText(err, 'error');
+}

@@ -23,7 +23,10 @@ export function up(latencyMs: number | null, details: Record<string, unknown>): 
 export function errorText(err: unknown, fallbackClass = 'error'): string {
   const e = err as NodeJS.ErrnoException & { code?: string };
   const code = e?.code ?? '';
-  const message = (e?.message ?? String(err)).split('\n')[0];
+  let message = (e?.message ?? String(err)).split('\n')[0];
+  // OpenSSL's messages carry a library path and line; keep the reason.
+  const ssl = /SSL routines:[^:]*:([^:]+)/.exec(message);
+  if (ssl) message = ssl[1];
   return `${errorClass(code, fallbackClass)}: ${message}`;
 }
 
