@@ -1,0 +1,317 @@
+// Manager-side history: append-only JSON Lines, one file per monitor per UTC day of the
+// result's timestamp: <historyDir>/<monitor id, URI-encoded>/<YYYY-MM-DD>.jsonl. A line
+// is a result object, or {"gap": {...}} for results the agent had to drop. Files older
+// than the retention are deleted whole. The highest stored seq per monitor (what the
+// manager sends as `start.after`) is recovered on open from the tails of the day files
+// (and a small seq.json kept for when retention removed them all), so it survives restarts
+// and a crash between write and ack at worst causes a resend that de-duplication drops.
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Gap, Result } from '../../protocol/src/index.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { silentLogger, type Logger } from './log.js';
+import type { GapRecord, HistoryQuery, Uptime } from './types.js';
+
+export const DEFAULT_RETENTION_DAYS = 30;
+const DAY_MS = 86_400_000;
+const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const TAIL_BYTES = 64 * 1024;
+
+export interface HistoryStoreOptions {
+  retentionDays?: number;
+  log?: Logger;
+  /** Flush each batch to disk before it is acknowledged (default true). */
+  fsync?: boolean;
+  /** Clock for retention and uptime windows (tests). */
+  now?: () => number;
+}
+
+type Line = Result | { gap: GapRecord };
+
+export function dayOf(ts: string | number): string {
+  return new Date(ts).toISOString().slice(0, 10);
+}
+
+function toMs(t: Date | number | string | undefined): number | undefined {
+  if (t === undefined) return undefined;
+  const ms = t instanceof Date ? t.getTime() : typeof t === 'number' ? t : Date.parse(t);
+  if (Number.isNaN(ms)) throw new Error(`history query: not a time: ${String(t)}`);
+  return ms;
+}
+
+export class HistoryStore {
+  readonly retentionDays: number;
+  private readonly log: Logger;
+  private readonly fsync: boolean;
+  private readonly now: () => number;
+  private readonly seqs = new Map<string, Promise<number>>();
+  private readonly writing = new Map<string, Promise<unknown>>();
+
+  constructor(readonly dir: string, opts: HistoryStoreOptions = {}) {
+    this.retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    if (!(this.retentionDays >= 1)) throw new Error('history: retentionDays must be >= 1');
+    this.log = opts.log ?? silentLogger;
+    this.fsync = opts.fsync ?? true;
+    this.now = opts.now ?? Date.now;
+  }
+
+  private monitorDir(monitorId: string): string {
+    return join(this.dir, encodeURIComponent(monitorId));
+  }
+
+  /** The highest seq stored for this monitor (0 if none): the `after` of the next `start`. */
+  lastSeq(monitorId: string): Promise<number> {
+    let seq = this.seqs.get(monitorId);
+    if (!seq) {
+      seq = this.recoverLastSeq(monitorId);
+      this.seqs.set(monitorId, seq);
+    }
+    return seq;
+  }
+
+  /**
+   * Forgets the stored seq baseline (the agent's numbering restarted, e.g. its data dir was
+   * wiped); stored results are kept.
+   */
+  async resetSeq(monitorId: string, seq: number): Promise<void> {
+    await this.serial(monitorId, async () => {
+      this.seqs.set(monitorId, Promise.resolve(seq));
+      await this.writeSeqFile(monitorId, seq);
+    });
+  }
+
+  /** Appends results (in seq order); resolves once they are on disk. Updates lastSeq. */
+  append(monitorId: string, results: readonly Result[]): Promise<void> {
+    if (!results.length) return Promise.resolve();
+    return this.serial(monitorId, async () => {
+      await this.writeLines(monitorId, results.map((r) => [r.ts, r] as const));
+      const max = results[results.length - 1].seq;
+      const prev = await this.lastSeq(monitorId);
+      this.seqs.set(monitorId, Promise.resolve(Math.max(prev, max)));
+    });
+  }
+
+  /** Records a gap (it counts as stored for the seqs it covers). */
+  appendGap(monitorId: string, gap: Gap): Promise<void> {
+    return this.serial(monitorId, async () => {
+      const record: GapRecord = { monitorId, fromSeq: gap.fromSeq, toSeq: gap.toSeq, count: gap.count, reason: gap.reason, fromTs: gap.fromTs, toTs: gap.toTs };
+      await this.writeLines(monitorId, [[gap.toTs, { gap: record }]]);
+      const prev = await this.lastSeq(monitorId);
+      this.seqs.set(monitorId, Promise.resolve(Math.max(prev, gap.toSeq)));
+    });
+  }
+
+  /** Results matching the query, oldest first (by day file, then arrival order). */
+  async query(q: HistoryQuery = {}): Promise<Result[]> {
+    const out: Result[] = [];
+    await this.scan(q, (line) => {
+      if (!('gap' in line)) out.push(line);
+    });
+    return q.limit !== undefined && out.length > q.limit ? out.slice(out.length - q.limit) : out;
+  }
+
+  async gaps(q: HistoryQuery = {}): Promise<GapRecord[]> {
+    const out: GapRecord[] = [];
+    await this.scan({ ...q, taskId: undefined }, (line) => {
+      if ('gap' in line) out.push(line.gap);
+    });
+    return q.limit !== undefined && out.length > q.limit ? out.slice(out.length - q.limit) : out;
+  }
+
+  /** Up-or-degraded share of results in the last hour, day and week, in per cent. */
+  async uptime(monitorId: string, taskId: string): Promise<Uptime> {
+    const now = this.now();
+    const windows = { h1: now - 3_600_000, h24: now - DAY_MS, d7: now - 7 * DAY_MS };
+    const counts = { h1: [0, 0], h24: [0, 0], d7: [0, 0] } as Record<keyof Uptime, [number, number]>;
+    await this.scan({ monitorId, taskId, from: windows.d7, to: now }, (line) => {
+      if ('gap' in line) return;
+      const t = Date.parse(line.ts);
+      const ok = line.status === 'down' ? 0 : 1;
+      for (const key of ['h1', 'h24', 'd7'] as const) {
+        if (t >= windows[key]) {
+          counts[key][0] += ok;
+          counts[key][1] += 1;
+        }
+      }
+    });
+    const pct = ([ok, all]: [number, number]) => (all ? Math.round((ok / all) * 100_000) / 1000 : null);
+    return { h1: pct(counts.h1), h24: pct(counts.h24), d7: pct(counts.d7) };
+  }
+
+  async exportJson(q: HistoryQuery = {}): Promise<string> {
+    return `${JSON.stringify(await this.query(q), null, 2)}\n`;
+  }
+
+  async exportCsv(q: HistoryQuery = {}): Promise<string> {
+    const header = ['ts', 'monitorId', 'taskId', 'type', 'target', 'seq', 'status', 'latencyMs', 'error', 'details'];
+    const rows = (await this.query(q)).map((r) =>
+      [r.ts, r.monitorId, r.taskId, r.type, r.target, r.seq, r.status, r.latencyMs ?? '', r.error ?? '', JSON.stringify(r.details)].map(csvField).join(','),
+    );
+    return [header.join(','), ...rows].join('\r\n') + '\r\n';
+  }
+
+  /** Deletes day files older than the retention; returns how many were deleted. */
+  async sweep(): Promise<number> {
+    const cutoff = dayOf(this.now() - (this.retentionDays - 1) * DAY_MS); // keep `retentionDays` days including today
+    let deleted = 0;
+    for (const monitorId of await this.monitors()) {
+      await this.serial(monitorId, async () => {
+        const old = (await this.dayFiles(monitorId)).filter((d) => d < cutoff);
+        if (!old.length) return;
+        await this.writeSeqFile(monitorId, await this.lastSeq(monitorId));
+        for (const day of old) {
+          await rm(join(this.monitorDir(monitorId), `${day}.jsonl`), { force: true });
+          deleted += 1;
+        }
+      });
+    }
+    if (deleted) this.log.info(`history: deleted ${deleted} day file(s) older than ${this.retentionDays} days`);
+    return deleted;
+  }
+
+  /** Monitor ids that have history. */
+  async monitors(): Promise<string[]> {
+    try {
+      const names = await readdir(this.dir, { withFileTypes: true });
+      return names.filter((d) => d.isDirectory()).map((d) => decodeURIComponent(d.name));
+    } catch {
+      return [];
+    }
+  }
+
+  /** Waits for pending writes and saves the seq baselines. */
+  async close(): Promise<void> {
+    await Promise.all([...this.writing.values()].map((p) => p.catch(() => undefined)));
+    for (const [monitorId, seq] of this.seqs) {
+      const value = await seq.catch(() => 0);
+      if (value > 0) await this.writeSeqFile(monitorId, value).catch(() => undefined);
+    }
+  }
+
+  // ---- internals
+
+  private serial<T>(monitorId: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.writing.get(monitorId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    this.writing.set(monitorId, run.catch(() => undefined));
+    return run;
+  }
+
+  private async writeLines(monitorId: string, lines: readonly (readonly [string, Line])[]): Promise<void> {
+    const dir = this.monitorDir(monitorId);
+    await mkdir(dir, { recursive: true });
+    const byDay = new Map<string, string[]>();
+    for (const [ts, line] of lines) {
+      const day = dayOf(ts);
+      let list = byDay.get(day);
+      if (!list) byDay.set(day, (list = []));
+      list.push(JSON.stringify(line));
+    }
+    for (const [day, list] of byDay) {
+      const handle = await open(join(dir, `${day}.jsonl`), 'a', 0o600);
+      try {
+        await handle.write(list.join('\n') + '\n');
+        if (this.fsync) await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    }
+  }
+
+  private async writeSeqFile(monitorId: string, seq: number): Promise<void> {
+    await writeFileAtomic(join(this.monitorDir(monitorId), 'seq.json'), `${JSON.stringify({ lastSeq: seq })}\n`, 0o600);
+  }
+
+  private async dayFiles(monitorId: string): Promise<string[]> {
+    try {
+      const names = await readdir(this.monitorDir(monitorId));
+      return names.map((n) => DAY_FILE.exec(n)?.[1]).filter((d): d is string => !!d).sort();
+    } catch {
+      return [];
+    }
+  }
+
+  private async recoverLastSeq(monitorId: string): Promise<number> {
+    let best = 0;
+    try {
+      const saved = JSON.parse(await readFile(join(this.monitorDir(monitorId), 'seq.json'), 'utf8')) as { lastSeq?: unknown };
+      if (typeof saved.lastSeq === 'number' && Number.isSafeInteger(saved.lastSeq)) best = saved.lastSeq;
+    } catch {
+      // no seq.json: the day files decide
+    }
+    for (const day of await this.dayFiles(monitorId)) {
+      best = Math.max(best, await this.tailSeq(join(this.monitorDir(monitorId), `${day}.jsonl`)));
+    }
+    return best;
+  }
+
+  /** The seq of the last complete line of a day file (a torn last line is skipped). */
+  private async tailSeq(file: string): Promise<number> {
+    const handle = await open(file, 'r');
+    try {
+      const size = (await handle.stat()).size;
+      const length = Math.min(size, TAIL_BYTES);
+      const buf = Buffer.alloc(length);
+      await handle.read(buf, 0, length, size - length);
+      const lines = buf.toString('utf8').split('\n');
+      let best = 0;
+      for (const text of lines) {
+        const seq = seqOfLine(text);
+        if (seq !== undefined) best = Math.max(best, seq);
+      }
+      return best;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async scan(q: HistoryQuery, visit: (line: Line) => void): Promise<void> {
+    const from = toMs(q.from);
+    const to = toMs(q.to);
+    const fromDay = from === undefined ? undefined : dayOf(from);
+    const toDay = to === undefined ? undefined : dayOf(to);
+    const monitors = q.monitorId !== undefined ? [q.monitorId] : (await this.monitors()).sort();
+    for (const monitorId of monitors) {
+      await (this.writing.get(monitorId) ?? Promise.resolve()); // see our own completed writes
+      for (const day of await this.dayFiles(monitorId)) {
+        if ((fromDay && day < fromDay) || (toDay && day > toDay)) continue;
+        let text: string;
+        try {
+          text = await readFile(join(this.monitorDir(monitorId), `${day}.jsonl`), 'utf8');
+        } catch {
+          continue; // deleted by a sweep meanwhile
+        }
+        for (const raw of text.split('\n')) {
+          if (!raw) continue;
+          let line: Line;
+          try {
+            line = JSON.parse(raw) as Line;
+          } catch {
+            continue; // a torn line from a crash: skipped
+          }
+          const ts = 'gap' in line ? line.gap.toTs : line.ts;
+          const t = Date.parse(ts);
+          if ((from !== undefined && t < from) || (to !== undefined && t > to)) continue;
+          if (q.taskId !== undefined && !('gap' in line) && line.taskId !== q.taskId) continue;
+          visit(line);
+        }
+      }
+    }
+  }
+}
+
+function seqOfLine(text: string): number | undefined {
+  if (!text) return undefined;
+  try {
+    const line = JSON.parse(text) as Partial<Result> & { gap?: Gap };
+    if (line.gap && typeof line.gap.toSeq === 'number') return line.gap.toSeq;
+    return typeof line.seq === 'number' ? line.seq : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
