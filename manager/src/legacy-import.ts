@@ -113,12 +113,19 @@ function convertService(monitorKey: string, name: string, params: unknown, notes
   task.interval = frequency ?? 60; // the old tool's default
   for (const key of Object.keys(params)) if (!used.has(key)) note(`"${key}" has no equivalent; dropped`);
   for (const key of Object.keys(task)) if (task[key] === undefined) delete task[key];
-  // The old tool had no timeout below its interval rule; keep the task by shortening the timeout.
+  // The old tool had no "timeout below interval" rule; keep the task with a shorter timeout.
   if (typeof task.timeout === 'number' && typeof task.interval === 'number' && task.timeout >= task.interval && task.interval > 0) {
-    note(`timeout ${task.timeout} s is not below the interval ${task.interval} s; not imported (timeout kept at its default)`);
-    delete task.timeout;
+    const shorter = task.interval / 2;
+    note(`timeout ${task.timeout} s is not below the interval ${task.interval} s; timeout set to ${shorter} s`);
+    task.timeout = shorter;
   }
-  const checked = checkTask(task, 'task');
+  let checked = checkTask(task, 'task');
+  if (!checked.ok && checked.issues.every((i) => i.path === 'task.timeout') && typeof task.interval === 'number' && task.timeout === undefined) {
+    // The type's default timeout is not below this (short) interval.
+    task.timeout = task.interval / 2;
+    note(`interval ${task.interval} s is shorter than the default timeout; timeout set to ${task.timeout} s`);
+    checked = checkTask(task, 'task');
+  }
   if (!checked.ok) {
     note(`cannot be imported: ${checked.issues.map(formatIssue).join('; ')}`);
     return undefined;
