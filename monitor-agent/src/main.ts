@@ -1,16 +1,12 @@
 // netcam-agent: dispatches to the subcommands. Each lives in its own file.
-//   netcam-agent [--listen HOST:PORT] [--data-dir DIR] [--secret-file FILE]   the agent (agent-cli.ts)
+//   netcam-agent [--listen HOST:PORT] [--data-dir DIR] [--secret-file FILE] [--spool-budget BYTES]   the agent (agent-cli.ts)
 //   netcam-agent check --json '<task JSON>'                                   one check, once (check-cli.ts)
 //   netcam-agent echo-server [--host H] [--port P]                            the echo server (echo-server-cli.ts)
-import { PROTOCOL_VERSION } from '../../protocol/src/index.js';
-
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'check') return (await import('./check-cli.js')).runCheckCli(rest);
   if (command === 'echo-server') return (await import('./echo-server-cli.js')).runEchoServerCli(rest);
-  // Placeholder until agent-cli.ts lands.
-  console.log(`netcam-agent (protocol v${PROTOCOL_VERSION}): not yet implemented`);
-  return 0;
+  return (await import('./agent-cli.js')).runAgentCli(argv);
 }
 
 main(process.argv.slice(2)).then(

@@ -1,0 +1,263 @@
+// One framed, validated link to a manager over an already-connected socket (TLS or, for
+// loopback debugging, plain TCP). It owns the socket and its timers: a frame must
+// complete within `frameMs`, the peer is dead after `deadAfterMs` without a frame or when
+// our writes have not drained for `drainMs`, and heartbeats go out every `heartbeatMs`.
+// Incoming messages pass a token bucket; over the rate, reading pauses (TCP backpressure).
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import {
+  encodeFrame,
+  FrameDecoder,
+  FrameError,
+  FRAME_HEADER_BYTES,
+  parseManagerMessage,
+  ProtocolError,
+  type AgentMessage,
+  type ErrorCode,
+  type ManagerMessage,
+} from '../../../protocol/src/index.js';
+
+export interface LinkTiming {
+  /** TLS handshake + manager hello (default 10 s). */
+  handshakeMs: number;
+  heartbeatMs: number;
+  deadAfterMs: number;
+  drainMs: number;
+  frameMs: number;
+}
+
+export const DEFAULT_TIMING: LinkTiming = {
+  handshakeMs: 10_000,
+  heartbeatMs: 10_000,
+  deadAfterMs: 30_000,
+  drainMs: 30_000,
+  frameMs: 30_000,
+};
+
+export interface RateLimit {
+  /** Messages per second sustained. */
+  perSecond: number;
+  /** Bucket size. */
+  burst: number;
+}
+
+export const DEFAULT_RATE: RateLimit = { perSecond: 200, burst: 1000 };
+
+export interface ConnectionEvents {
+  onMessage(message: ManagerMessage): void;
+  /** Called once, when the socket is gone; `reason` is a short human text. */
+  onClose(reason: string): void;
+  /** Provides the heartbeat fields. */
+  heartbeatState(): { ackedSeq: number; lastSeq: number; queued: number };
+}
+
+export class ManagerConnection {
+  private readonly decoder = new FrameDecoder();
+  private lastFrameAt = performance.now();
+  private frameStartedAt: number | null = null;
+  private lastDrainAt = performance.now();
+  private lastHeartbeatAt = performance.now();
+  private heartbeating = false;
+  private tokens: number;
+  private lastRefill = performance.now();
+  private resumeTimer: NodeJS.Timeout | null = null;
+  private readonly checkTimer: NodeJS.Timeout;
+  private closed = false;
+  private closeReason = 'closed';
+  private events: ConnectionEvents | null = null;
+  private readonly drainWaiters = new Set<(ok: boolean) => void>();
+  readonly remote: string;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly timing: LinkTiming,
+    private readonly rate: RateLimit = DEFAULT_RATE,
+  ) {
+    this.tokens = rate.burst;
+    this.remote = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+    socket.setNoDelay(true);
+    socket.setKeepAlive(true, 15_000);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      this.lastDrainAt = performance.now();
+      for (const w of this.drainWaiters) w(true);
+      this.drainWaiters.clear();
+    });
+    socket.on('error', (err) => {
+      this.closeReason = `socket error: ${err.message}`;
+    });
+    socket.on('close', () => this.onSocketClose());
+    socket.on('end', () => {
+      this.closeReason = 'closed by the manager';
+      socket.end();
+    });
+    const every = Math.max(20, Math.min(1000, timing.heartbeatMs / 4, timing.frameMs / 4, timing.deadAfterMs / 4));
+    this.checkTimer = setInterval(() => this.check(), every);
+  }
+
+  /** Starts delivering messages (buffered frames are processed now). */
+  attach(events: ConnectionEvents): void {
+    this.events = events;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get writableLength(): number {
+    return this.socket.writableLength;
+  }
+
+  /** Heartbeats run once the manager is authenticated (after its hello). */
+  startHeartbeats(): void {
+    this.heartbeating = true;
+    this.lastHeartbeatAt = performance.now();
+  }
+
+  send(message: AgentMessage): boolean {
+    if (this.closed) return false;
+    return this.writeFrame(encodeFrame(message));
+  }
+
+  /** Writes a frame whose JSON body is already text (the results path avoids re-encoding). */
+  sendJsonText(body: string): boolean {
+    if (this.closed) return false;
+    const bytes = Buffer.byteLength(body, 'utf8');
+    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bytes);
+    frame.writeUInt32BE(bytes, 0);
+    frame.write(body, FRAME_HEADER_BYTES, 'utf8');
+    return this.writeFrame(frame);
+  }
+
+  private writeFrame(frame: Buffer): boolean {
+    if (this.socket.writableLength === 0) this.lastDrainAt = performance.now();
+    return this.socket.write(frame);
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  /** Resolves true when the socket's write buffer drained, false if the link closed first. */
+  waitDrain(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    if (this.socket.writableLength === 0) return Promise.resolve(true);
+    return new Promise((resolve) => this.drainWaiters.add(resolve));
+  }
+
+  /** Sends `error {code, message}` (if the socket still takes writes) and closes. */
+  fail(code: ErrorCode, message: string): void {
+    if (this.closed) return;
+    this.closeReason = `${code}: ${message}`;
+    try {
+      if (this.socket.writable) this.socket.write(encodeFrame({ type: 'error', code, message: message.slice(0, 2000) }));
+    } catch {
+      // the error frame is a courtesy
+    }
+    this.close(this.closeReason);
+  }
+
+  /** Ends the link: a graceful end, destroyed if the peer does not finish within 1 s. */
+  close(reason: string): void {
+    if (this.closed) return;
+    this.closeReason = reason;
+    this.socket.end();
+    const force = setTimeout(() => this.socket.destroy(), 1000);
+    force.unref();
+    this.socket.once('close', () => clearTimeout(force));
+    this.stopReading();
+  }
+
+  destroy(reason: string): void {
+    if (!this.closed) this.closeReason = reason;
+    this.socket.destroy();
+  }
+
+  private stopReading(): void {
+    this.socket.pause();
+    this.socket.removeAllListeners('data');
+  }
+
+  private onData(chunk: Buffer): void {
+    let payloads: unknown[];
+    try {
+      payloads = this.decoder.push(chunk);
+    } catch (err) {
+      const message = err instanceof FrameError ? err.message : String(err);
+      this.fail('bad_message', message);
+      return;
+    }
+    const now = performance.now();
+    if (payloads.length) this.lastFrameAt = now;
+    this.frameStartedAt = this.decoder.inFrame ? (this.frameStartedAt ?? now) : null;
+    for (const payload of payloads) {
+      if (this.closed || this.socket.destroyed) return;
+      this.takeToken();
+      let message: ManagerMessage;
+      try {
+        message = parseManagerMessage(payload);
+      } catch (err) {
+        if (err instanceof ProtocolError) this.fail(err.code, err.message);
+        else this.fail('bad_message', String(err));
+        return;
+      }
+      try {
+        this.events?.onMessage(message);
+      } catch (err) {
+        this.fail('internal', (err as Error).message);
+        return;
+      }
+    }
+  }
+
+  private takeToken(): void {
+    const now = performance.now();
+    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.rate.perSecond);
+    this.lastRefill = now;
+    this.tokens -= 1;
+    if (this.tokens < 0 && !this.resumeTimer) {
+      // Over the rate: stop reading until the bucket has a token again.
+      this.socket.pause();
+      this.resumeTimer = setTimeout(() => {
+        this.resumeTimer = null;
+        if (!this.closed) this.socket.resume();
+      }, Math.ceil((-this.tokens + 1) * (1000 / this.rate.perSecond)));
+    }
+  }
+
+  private check(): void {
+    if (this.closed) return;
+    const now = performance.now();
+    if (this.frameStartedAt !== null && now - this.frameStartedAt > this.timing.frameMs) {
+      this.fail('timeout', `a frame took longer than ${this.timing.frameMs} ms to arrive`);
+      return;
+    }
+    if (now - this.lastFrameAt > this.timing.deadAfterMs) {
+      this.fail('timeout', `no message from the manager for ${this.timing.deadAfterMs} ms`);
+      return;
+    }
+    if (this.socket.writableLength > 0 && now - this.lastDrainAt > this.timing.drainMs) {
+      this.destroy(`writes not drained for ${this.timing.drainMs} ms`);
+      return;
+    }
+    if (this.socket.writableLength === 0) this.lastDrainAt = now;
+    if (this.heartbeating && this.events && now - this.lastHeartbeatAt >= this.timing.heartbeatMs) {
+      this.lastHeartbeatAt = now;
+      this.send({ type: 'heartbeat', ts: new Date().toISOString(), ...this.events.heartbeatState() });
+    }
+  }
+
+  private onSocketClose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.checkTimer);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
+    for (const w of this.drainWaiters) w(false);
+    this.drainWaiters.clear();
+    this.events?.onClose(this.closeReason);
+  }
+}
