@@ -68,6 +68,9 @@ export interface ChartDataMessage {
   bucketMs: number;
   buckets: ChartBucket[];
   uptime: UptimeFigures | null;
+  /** Agent time (epoch ms) of the newest result the buckets include, so the webview adds
+   *  only later live results and counts none twice. */
+  historyUntil: number | null;
   /** Set when history could not be read; the chart then shows live data only. */
   error: string | null;
 }
@@ -204,6 +207,7 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
         Array.isArray(v.buckets) &&
         v.buckets.every(isBucket) &&
         isUptime(v.uptime) &&
+        isNumOrNull(v.historyUntil) &&
         isStrOrNull(v.error)
       );
     case 'uptime':
