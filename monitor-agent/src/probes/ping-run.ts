@@ -50,9 +50,9 @@ export interface PingOptions {
 
 export const PING_PACKAGE = 'iputils-ping';
 
-/** For tests: forget the cached ping path (e.g. after changing PATH). */
-export function resetPingLookup(): void {
-  pingPath = undefined;
+/** For tests: pretend ping is at `path` (null: not installed); undefined looks it up again. */
+export function overridePingPath(path: string | null | undefined): void {
+  pingPath = path;
 }
 
 let pingPath: string | null | undefined;
@@ -94,7 +94,7 @@ export function pingArgs(o: PingOptions): string[] {
 /** Runs ping to completion, or interrupts it (SIGINT, so it still prints its summary) on abort. */
 export function runPing(o: PingOptions): Promise<PingReport> {
   return new Promise((resolve) => {
-    const report: PingReport = { transmitted: null, received: null, summary: null, replies: [], ttlExceeded: [], icmpErrors: [], stderr: '', exitCode: null, spawnError: null };
+    const report = emptyReport();
     const bin = findPing();
     if (!bin) {
       report.spawnError = Object.assign(new Error('ping not found'), { code: 'ENOENT' });
@@ -140,10 +140,15 @@ export function runPing(o: PingOptions): Promise<PingReport> {
   });
 }
 
-const REPLY = /^\d+ bytes from ([^\s:]+|\S+ \(([^)]+)\)): icmp_seq=(\d+)(?: ttl=(\d+))?(?: time=([\d.]+) ms)?/;
-const FROM = /^From ([^\s:]+|\S+ \(([^)]+)\))(?::)? icmp_seq=(\d+) (.+)$/;
+// The sender is an address (IPv6 has colons too), or "name (address)" without -n.
+const REPLY = /^\d+ bytes from (\S+?)(?: \(([^)]+)\))?: icmp_seq=(\d+)(?: ttl=(\d+))?(?: time=([\d.]+) ms)?/;
+const FROM = /^From (\S+?)(?: \(([^)]+)\))?:? icmp_seq=(\d+) (.+)$/;
 const STATS = /^(\d+) packets transmitted, (\d+) received/;
 const RTT = /^(?:rtt|round-trip) min\/avg\/max\/(?:mdev|stddev) = ([\d.]+)\/([\d.]+)\/([\d.]+)\/([\d.]+) ms/;
+
+export function emptyReport(): PingReport {
+  return { transmitted: null, received: null, summary: null, replies: [], ttlExceeded: [], icmpErrors: [], stderr: '', exitCode: null, spawnError: null };
+}
 
 export function parseLine(raw: string, report: PingReport): void {
   const line = raw.trim();

@@ -6,7 +6,7 @@
 // string, so a host name never matched).
 import type { TracerouteTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
-import { missingPingText, runPing, type PingReport } from './ping-run.js';
+import { emptyReport, missingPingText, parseLine, runPing, type PingReport } from './ping-run.js';
 import { Budget, down, lookupErrorText, neverThrows, resolveHost, round3 } from './util.js';
 
 const INTERVAL_S = 0.2;
@@ -50,12 +50,14 @@ export const tracerouteProbe: Probe<TracerouteTask> = (task, ctx) =>
           ttl,
           signal,
           onLine: (line) => {
-            const exceeded = /^From (\S+)(?::)? icmp_seq=\d+ Time (?:to live )?exceeded/i.exec(line.trim());
-            if (exceeded && !direct.has(exceeded[1])) {
+            const seen = emptyReport();
+            parseLine(line, seen);
+            const router = seen.ttlExceeded[0]?.from;
+            if (router && !direct.has(router)) {
               // A router answered: time it with a direct ping right away.
-              direct.set(exceeded[1], runPing({ ...common, target: exceeded[1], ttl: 64, signal: budget.signal }));
+              direct.set(router, runPing({ ...common, target: router, ttl: 64, signal: budget.signal }));
             }
-            if (/^\d+ bytes from /.test(line) && line.includes(`from ${target}:`) && ttl < reachedAt) {
+            if (seen.replies[0]?.from === target && ttl < reachedAt) {
               reachedAt = ttl;
               // Hops beyond the target only repeat it: stop them.
               for (const [t, c] of hopAborts) if (t > ttl) c.abort();
