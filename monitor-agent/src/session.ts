@@ -3,6 +3,7 @@
 // in batches of up to 1000), acks, runNow and stop. See docs/protocol.md.
 import { performance } from 'node:perf_hooks';
 import {
+  FRAME_HEADER_BYTES,
   MAX_FRAME_BYTES,
   MAX_RESULTS_PER_MESSAGE,
   PROTOCOL_VERSION,
@@ -37,6 +38,9 @@ type State = 'awaitSetId' | 'identified' | 'tasksReceived' | 'streaming' | 'stop
 
 /** Bytes of result JSON per `results` frame, safely under the 1 MiB frame cap. */
 const BATCH_BYTES = 900 * 1024;
+const RESULTS_PREFIX = Buffer.from('{"type":"results","items":[');
+const RESULTS_SUFFIX = Buffer.from(']}');
+const COMMA = Buffer.from(',');
 /** Socket buffer above which the pump waits for 'drain'. */
 const HIGH_WATER = 2 * 1024 * 1024;
 
@@ -249,30 +253,43 @@ export class ManagerSession {
         this.host.log(`gap sent: ${batch.gap.count} result(s) lost (seq ${batch.gap.fromSeq}-${batch.gap.toSeq}): ${batch.gap.reason}`);
         this.cursor = batch.gap.toSeq;
       } else {
-        this.sendResults(batch.items, batch.firstSeq, batch.lastSeq);
+        this.sendResults(batch.items, batch.seqs, batch.bytes);
       }
       this.noteBacklogProgress();
       if (this.conn.writableLength > HIGH_WATER && !(await this.conn.waitDrain())) return;
     }
   }
 
-  private sendResults(items: string[], firstSeq: number, lastSeq: number): void {
-    const body = `{"type":"results","items":[${items.join(',')}]}`;
-    if (Buffer.byteLength(body, 'utf8') + 4 > MAX_FRAME_BYTES) {
-      // Only possible for one enormous result: it cannot travel, so say so instead.
+  private sendResults(items: Buffer[], seqs: number[], bytes: number): void {
+    // items are the results' JSON exactly as spooled: the frame is assembled from them
+    // without parsing or re-encoding.
+    const frameBytes = FRAME_HEADER_BYTES + RESULTS_PREFIX.length + bytes + Math.max(0, items.length - 1) + RESULTS_SUFFIX.length;
+    if (frameBytes > MAX_FRAME_BYTES + FRAME_HEADER_BYTES) {
       if (items.length === 1) {
+        // Only possible for one enormous result: it cannot travel, so say so instead.
         const ts = new Date().toISOString();
-        this.conn.send({ type: 'gap', fromSeq: firstSeq, toSeq: lastSeq, count: 1, reason: 'result too large to send', fromTs: ts, toTs: ts });
-        this.cursor = lastSeq;
+        this.conn.send({ type: 'gap', fromSeq: seqs[0], toSeq: seqs[0], count: 1, reason: 'result too large to send', fromTs: ts, toTs: ts });
+        this.cursor = seqs[0];
         return;
       }
       const half = Math.ceil(items.length / 2);
-      const midSeq = seqOf(items[half]);
-      this.sendResults(items.slice(0, half), firstSeq, midSeq - 1);
-      this.sendResults(items.slice(half), midSeq, lastSeq);
+      const size = (list: Buffer[]): number => list.reduce((n, b) => n + b.length, 0);
+      this.sendResults(items.slice(0, half), seqs.slice(0, half), size(items.slice(0, half)));
+      this.sendResults(items.slice(half), seqs.slice(half), size(items.slice(half)));
       return;
     }
-    this.conn.sendJsonText(body);
+    const parts: Buffer[] = new Array(items.length * 2 + 2);
+    const header = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+    header.writeUInt32BE(frameBytes - FRAME_HEADER_BYTES, 0);
+    parts[0] = Buffer.concat([header, RESULTS_PREFIX]);
+    for (let i = 0; i < items.length; i++) {
+      parts[2 * i + 1] = items[i];
+      parts[2 * i + 2] = i + 1 < items.length ? COMMA : RESULTS_SUFFIX;
+    }
+    parts.length = items.length * 2 + 1;
+    this.conn.sendFrame(Buffer.concat(parts, frameBytes));
+    const firstSeq = seqs[0];
+    const lastSeq = seqs[seqs.length - 1];
     this.cursor = lastSeq;
     this.delivered += items.length;
     const s = this.sentSinceLog;
@@ -307,10 +324,4 @@ export class ManagerSession {
     this.idleWaiters = [];
     this.host.sessionClosed(this, reason);
   }
-}
-
-/** The seq of one result's JSON text (written by the agent with `"seq":N`). */
-function seqOf(json: string): number {
-  const m = /"seq":(\d+)/.exec(json);
-  return m ? Number(m[1]) : 0;
 }

@@ -9,7 +9,6 @@ import {
   encodeFrame,
   FrameDecoder,
   FrameError,
-  FRAME_HEADER_BYTES,
   parseManagerMessage,
   ProtocolError,
   type AgentMessage,
@@ -119,13 +118,9 @@ export class ManagerConnection {
     return this.writeFrame(encodeFrame(message));
   }
 
-  /** Writes a frame whose JSON body is already text (the results path avoids re-encoding). */
-  sendJsonText(body: string): boolean {
+  /** Writes an already-encoded frame (length prefix included): the results path builds its own. */
+  sendFrame(frame: Buffer): boolean {
     if (this.closed) return false;
-    const bytes = Buffer.byteLength(body, 'utf8');
-    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + bytes);
-    frame.writeUInt32BE(bytes, 0);
-    frame.write(body, FRAME_HEADER_BYTES, 'utf8');
     return this.writeFrame(frame);
   }
 

@@ -12,8 +12,8 @@ export const MAX_RECORD_PAYLOAD = 8 * 1024 * 1024;
 export interface DecodedRecord {
   seq: number;
   tsMs: number;
-  /** The payload (a Result as JSON text). */
-  json: string;
+  /** The payload (a Result as UTF-8 JSON), a view into the scanned buffer (no copy). */
+  payload: Buffer;
   /** Offset of the record in the buffer/file and its total size. */
   offset: number;
   size: number;
@@ -65,7 +65,7 @@ export function scanRecords(buf: Buffer, base: number, final: boolean, maxRecord
         records.push({
           seq: buf.readDoubleBE(pos + 12),
           tsMs: buf.readDoubleBE(pos + 20),
-          json: buf.toString('utf8', pos + RECORD_HEADER_BYTES, end),
+          payload: buf.subarray(pos + RECORD_HEADER_BYTES, end),
           offset: base + pos,
           size: end - pos,
         });

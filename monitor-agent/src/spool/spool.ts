@@ -56,7 +56,7 @@ interface Pending {
 }
 
 export type SpoolBatch =
-  | { kind: 'results'; items: string[]; firstSeq: number; lastSeq: number; bytes: number }
+  | { kind: 'results'; items: Buffer[]; seqs: number[]; firstSeq: number; lastSeq: number; bytes: number }
   | { kind: 'gap'; gap: Gap };
 
 export interface SpoolStats {
@@ -549,7 +549,8 @@ export class Spool {
     const gap = this.gaps.find((g) => g.toSeq > cursor);
     if (gap && gap.fromSeq <= cursor + 1) return { kind: 'gap', gap: clipGap(gap, cursor) };
     const limit = Math.min(gap ? gap.fromSeq - 1 : Infinity, this.writtenSeqValue);
-    const items: string[] = [];
+    const items: Buffer[] = [];
+    const seqs: number[] = [];
     let firstSeq = 0;
     let last = cursor;
     let bytes = 0;
@@ -576,10 +577,11 @@ export class Spool {
         for (const rec of scan.records) {
           if (rec.seq <= last) continue;
           if (rec.seq > limit) break outer;
-          items.push(rec.json);
+          items.push(rec.payload);
+          seqs.push(rec.seq);
           if (!firstSeq) firstSeq = rec.seq;
           last = rec.seq;
-          bytes += rec.json.length;
+          bytes += rec.payload.length;
           this.readPos = { segId: seg.id, offset: rec.offset + rec.size, afterSeq: last };
           if (items.length >= maxItems || bytes >= maxBytes) break outer;
         }
@@ -590,10 +592,17 @@ export class Spool {
     // A segment dropped while we read it is reported as a gap: never send both.
     const gapNow = this.gaps.find((g) => g.toSeq > cursor);
     if (gapNow) {
-      const keep = items.length - countFrom(items.length, firstSeq, last, gapNow.fromSeq);
-      if (keep < items.length) return keep > 0 ? this.readBatchNow(cursor, keep, Infinity) : { kind: 'gap', gap: clipGap(gapNow, cursor) };
+      let keep = 0;
+      while (keep < seqs.length && seqs[keep] < gapNow.fromSeq) keep++;
+      if (keep === 0 && items.length) return { kind: 'gap', gap: clipGap(gapNow, cursor) };
+      if (keep < items.length) {
+        items.length = keep;
+        seqs.length = keep;
+        last = seqs[keep - 1];
+        bytes = items.reduce((n, b) => n + b.length, 0);
+      }
     }
-    if (items.length) return { kind: 'results', items, firstSeq, lastSeq: last, bytes };
+    if (items.length) return { kind: 'results', items, seqs, firstSeq, lastSeq: last, bytes };
     if (gap) return { kind: 'gap', gap: clipGap(gap, cursor) };
     return null;
   }
@@ -610,16 +619,6 @@ export class Spool {
       throw err;
     }
   }
-}
-
-/**
- * How many of `n` items (seqs firstSeq..last, increasing) have seq >= `from`. Seqs in a
- * batch are contiguous except across gaps, so this is exact for the gap check above.
- */
-function countFrom(n: number, firstSeq: number, last: number, from: number): number {
-  if (!n || from > last) return 0;
-  if (from <= firstSeq) return n;
-  return Math.min(n, last - from + 1);
 }
 
 /** Total bytes of the segment files in a spool directory (for tests and `status`). */
