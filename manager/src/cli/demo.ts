@@ -63,7 +63,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
     const echoLine = await echo.waitFor(/listening on 127\.0\.0\.1:(\d+) \(TCP\) and 127\.0\.0\.1:(\d+) \(UDP\)/, READY_TIMEOUT_MS);
     const echoTcp = Number(echoLine[1]);
     const echoUdp = Number(echoLine[2]);
-    info(`echo server on 127.0.0.1:${echoTcp} (TCP) and 127.0.0.1:${echoUdp} (UDP)`);
+    info(`echo server on 127.0.0.1:${echoTcp} (TCP) and 127.0.0.1:${echoUdp} (UDP) (pid ${echo.pid})`);
 
     http = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'text/plain' });
