@@ -88,7 +88,7 @@ async function main(): Promise<void> {
     const b = doc.indexOf(END);
     if (a < 0 || b < a) throw new Error(`${DOC} has no examples markers`);
     const kernel = spawnSync('uname', ['-sr'], { encoding: 'utf8' }).stdout.trim();
-    const body = `\n\nCaptured ${new Date().toISOString().slice(0, 10)} on ${kernel}, Node ${process.version}, against loopback servers the script starts. Each is one run of a fresh `node dist/netcam-agent.js check` process, so first-request costs (module load, TLS set-up) are in the HTTP numbers.\n\n${sections.join('\n')}\n`;
+    const body = `\n\nCaptured ${new Date().toISOString().slice(0, 10)} on ${kernel}, Node ${process.version}, against loopback servers the script starts. Each is one run of a fresh \`node dist/netcam-agent.js check\` process, so first-request costs (module load, TLS set-up) are in the HTTP numbers.\n\n${sections.join('\n')}\n`;
     writeFileSync(DOC, doc.slice(0, a + START.length) + body + doc.slice(b));
     console.log(`rewrote the examples in ${DOC}`);
   } finally {
