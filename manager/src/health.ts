@@ -25,7 +25,12 @@ export class MonitorHealth {
   private tracked = new Map<string, Tracked>();
   private active = false;
 
-  constructor(monitor: MonitorConfig, private readonly onChange: (t: TaskState) => void) {
+  constructor(
+    monitor: MonitorConfig,
+    private readonly onChange: (t: TaskState) => void,
+    /** Monotonic clock in ms (tests pass their own). */
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.setTasks(monitor.tasks);
   }
 
@@ -34,7 +39,7 @@ export class MonitorHealth {
     const next = new Map<string, Tracked>();
     for (const task of tasks) {
       const old = this.tracked.get(task.id);
-      next.set(task.id, old ? { ...old, task } : { task, status: 'unknown', since: new Date().toISOString(), heardAt: performance.now() });
+      next.set(task.id, old ? { ...old, task } : { task, status: 'unknown', since: new Date().toISOString(), heardAt: this.now() });
     }
     this.tracked = next;
   }
@@ -42,7 +47,7 @@ export class MonitorHealth {
   /** While active (results are expected), silence makes a task stale. */
   setActive(active: boolean): void {
     if (active && !this.active) {
-      const now = performance.now();
+      const now = this.now();
       for (const t of this.tracked.values()) t.heardAt = Math.max(t.heardAt, now);
     }
     this.active = active;
@@ -52,14 +57,14 @@ export class MonitorHealth {
     const t = this.tracked.get(result.taskId);
     if (!t) return; // a task removed from the config; its result is still stored
     t.last = result;
-    t.heardAt = performance.now();
+    t.heardAt = this.now();
     this.set(t, result.status);
   }
 
   /** Marks tasks stale whose silence exceeded their limit; call about once a second. */
   tick(): void {
     if (!this.active) return;
-    const now = performance.now();
+    const now = this.now();
     for (const t of this.tracked.values()) {
       if (t.status !== 'stale' && now - t.heardAt > staleAfterMs(t.task)) this.set(t, 'stale');
     }

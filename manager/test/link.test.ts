@@ -100,3 +100,47 @@ describe('manager links (in-test agent peer)', function () {
     assert.match(s.lastError ?? '', /no pairing secret for monitor "m1"/);
   });
 });
+
+describe('manager links: gaps and live config changes', function () {
+  this.timeout(20000);
+  let tmp: ReturnType<typeof tempDir>;
+  let agent: FakeAgent | undefined;
+  let manager: Manager | undefined;
+  const secret = generateSecret();
+  beforeEach(() => (tmp = tempDir()));
+  afterEach(async () => {
+    await manager?.dispose();
+    await agent?.close();
+    manager = agent = undefined;
+    tmp.cleanup();
+  });
+
+  it('surfaces a gap as "N results lost between T1 and T2" and stores it', async () => {
+    agent = await FakeAgent.start({ secret, resultEveryMs: 50 });
+    writeConfig(join(tmp.dir, 'netcam.json'), [{ id: 'm1', host: '127.0.0.1', port: agent.port, tasks: [{ id: 't', type: 'tcp', host: '127.0.0.1', port: 9, interval: 5 }] }]);
+    manager = makeManager(tmp.dir, { m1: secret });
+    const gaps: string[] = [];
+    const { describeGap } = await import('../src/index.js');
+    manager.onGap((id, g) => gaps.push(`${id}: ${describeGap(g)}`));
+    await manager.collect(['m1']);
+    agent.pauseDelivery(); // results pile up in the agent's spool...
+    await waitFor(() => agent!.spool.length >= 5, 5000, 'a spool');
+    agent.sendGap(3); // ...which overflows: the 3 oldest are dropped and reported
+    await waitFor(() => gaps.length === 1, 10000, 'the gap');
+    assert.match(gaps[0], /^m1: 3 results lost between \S+Z and \S+Z \(spool budget reached\)$/);
+    assert.equal((await manager.history.gaps({ monitorId: 'm1' }))[0].count, 3);
+    await waitFor(() => agent!.spool.length === 0 || agent!.ackedSeq >= agent!.seq - 1, 5000, 'the rest acked');
+  });
+
+  it('re-sends the task set when netcam.json changes while collecting', async () => {
+    agent = await FakeAgent.start({ secret, resultEveryMs: 100 });
+    const path = join(tmp.dir, 'netcam.json');
+    writeConfig(path, [{ id: 'm1', host: '127.0.0.1', port: agent.port, tasks: [{ id: 'a', type: 'tcp', host: '127.0.0.1', port: 9, interval: 5 }] }]);
+    manager = makeManager(tmp.dir, { m1: secret });
+    await manager.collect(['m1']);
+    await manager.config.createTask('m1', { id: 'b', type: 'udp', host: '127.0.0.1', port: 9, interval: 5 });
+    await waitFor(() => agent!.tasks.length === 2, 10000, 'the new task set on the agent');
+    await waitFor(() => manager!.getState().monitors[0].link === 'connected', 10000, 'connected again');
+    assert.deepEqual(manager.getState().monitors[0].tasks.map((t) => t.id), ['a', 'b']);
+  });
+});

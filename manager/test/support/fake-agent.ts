@@ -35,6 +35,7 @@ export class FakeAgent {
   private pending: Task[] | null = null;
   private timers: NodeJS.Timeout[] = [];
   private live: tls.TLSSocket | null = null;
+  private current: tls.TLSSocket | null = null;
   private readonly sockets = new Set<tls.TLSSocket>();
   private constructor(private readonly server: tls.Server, private readonly opts: FakeAgentOptions) {}
 
@@ -58,6 +59,23 @@ export class FakeAgent {
     this.live = null;
   }
 
+  /** Drops the oldest `count` spooled results and tells the manager, as a full spool would. */
+  sendGap(count: number, reason = 'spool budget reached'): void {
+    const dropped = this.spool.splice(0, count);
+    const socket = this.current;
+    if (!dropped.length || !socket) throw new Error('fake agent: nothing to drop or no connection');
+    const first = dropped[0];
+    const last = dropped[dropped.length - 1];
+    socket.write(encodeFrame({ type: 'gap', fromSeq: first.seq, toSeq: last.seq, count: dropped.length, reason, fromTs: first.ts, toTs: last.ts }));
+    if (this.spool.length) socket.write(encodeFrame({ type: 'results', items: this.spool }));
+    this.live = socket;
+  }
+
+  /** Stops producing results and holds back new ones (to build a spool for sendGap). */
+  pauseDelivery(): void {
+    this.live = null;
+  }
+
   async close(): Promise<void> {
     this.stopTasks();
     this.dropConnections();
@@ -66,6 +84,7 @@ export class FakeAgent {
 
   private accept(socket: tls.TLSSocket): void {
     this.sockets.add(socket);
+    this.current = socket;
     socket.on('close', () => {
       this.sockets.delete(socket);
       if (this.live === socket) this.live = null;
