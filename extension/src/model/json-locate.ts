@@ -1,8 +1,9 @@
 // Maps a JSON path as the validator reports it (`monitors[0].tasks[2].port`,
 // `monitors[1]["odd key"]`, `(file)`) to a character range in the file's text, so a
 // problem can be underlined where it is. Uses jsonc-parser (VS Code's own JSON parser),
-// which also tolerates the broken text a user is in the middle of typing.
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+// which also tolerates the broken text a user is in the middle of typing. (The ESM build:
+// the UMD one has dynamic requires that esbuild cannot bundle.)
+import { findNodeAtLocation, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser/lib/esm/main.js';
 
 export interface TextRange {
   start: number;

@@ -37,13 +37,15 @@ export function installVsix(tools, root, vsix) {
 }
 
 /** Starts server-main.js; resolves with { child, port, url }. */
-export async function startServer(tools, root, { smokeDriver = false, env = {} } = {}) {
+export async function startServer(tools, root, { smokeDriver = false, trusted = true, env = {} } = {}) {
   const d = dirs(root);
   const port = await freePort();
   const args = [tools.serverMain, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token',
     '--accept-server-license-terms', '--disable-telemetry', '--disable-update-check', '--user-data-dir', d.user,
     '--server-data-dir', d.server, '--extensions-dir', d.ext];
   if (smokeDriver) args.push('--enable-smoke-test-driver');
+  // The test workspace is ours; NetCam connects to agents only in trusted workspaces.
+  if (trusted) args.push('--disable-workspace-trust');
   const child = startGroup(tools.node, args, { env: serverEnv(tools, env) });
   await waitForOutput(child, /Extension host agent listening on (\d+)/, 60_000, 'VS Code server');
   return { child, port, url: `http://127.0.0.1:${port}` };

@@ -1,14 +1,23 @@
-// The extension activates inside a real VS Code extension host.
+// The extension activates inside a real VS Code extension host and registers every
+// command its manifest contributes.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-
-export const EXTENSION_ID = 'netcam.netcam';
+import { EXTENSION_ID, netcamApi } from './support.js';
 
 describe('activation', () => {
   it('activates in the real extension host', async () => {
-    const ext = vscode.extensions.getExtension(EXTENSION_ID);
-    assert.ok(ext, `extension ${EXTENSION_ID} is installed`);
-    await ext.activate();
-    assert.equal(ext.isActive, true);
+    const api = await netcamApi();
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)!.isActive, true);
+    assert.ok(api.workspace(), 'a NetCam workspace for the open folder');
+  });
+
+  it('registers every contributed command, all in category NetCam', async () => {
+    await netcamApi();
+    const contributed = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands as { command: string; category: string }[];
+    assert.ok(contributed.length >= 14, `${contributed.length} commands contributed`);
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.filter((c) => !registered.has(c.command)).map((c) => c.command);
+    assert.deepEqual(missing, [], 'contributed but not registered');
+    assert.deepEqual(contributed.filter((c) => c.category !== 'NetCam').map((c) => c.command), []);
   });
 });
