@@ -37,6 +37,8 @@ export interface ScanResult {
   corrupt: number;
   /** Offset just past the last byte consumed: a partial record at the end is left for the next read. */
   consumed: number;
+  /** With `final`: the seq in the header of a record cut off by the end (a torn write), if readable. */
+  tornSeq: number | null;
 }
 
 /**
@@ -49,6 +51,7 @@ export function scanRecords(buf: Buffer, base: number, final: boolean, maxRecord
   let corrupt = 0;
   let pos = 0;
   let inGarbage = false;
+  let tornSeq: number | null = null;
   while (pos < buf.length && records.length < maxRecords) {
     if (buf.length - pos < RECORD_HEADER_BYTES) {
       if (!final) break;
@@ -61,6 +64,10 @@ export function scanRecords(buf: Buffer, base: number, final: boolean, maxRecord
     if (ok && len <= MAX_RECORD_PAYLOAD) {
       const end = pos + RECORD_HEADER_BYTES + len;
       if (end > buf.length && !final) break; // wait for more bytes
+      if (end > buf.length) {
+        const seq = buf.readDoubleBE(pos + 12);
+        if (Number.isSafeInteger(seq) && seq > 0) tornSeq = seq;
+      }
       if (end <= buf.length && crc32(buf, pos + 8 + 4, end) === buf.readUInt32BE(pos + 8)) {
         records.push({
           seq: buf.readDoubleBE(pos + 12),
@@ -89,7 +96,7 @@ export function scanRecords(buf: Buffer, base: number, final: boolean, maxRecord
     }
     pos = next;
   }
-  return { records, corrupt, consumed: pos };
+  return { records, corrupt, consumed: pos, tornSeq };
 }
 
 const MAGIC_BYTES = Buffer.from([0x4e, 0x43, 0xa7, 0xe5]);

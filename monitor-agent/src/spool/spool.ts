@@ -108,6 +108,7 @@ export class Spool {
   private metaWanted = false;
   private cleanupWanted = false;
   private closed = false;
+  private abandoned = false;
   private ioFailing = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
@@ -218,7 +219,7 @@ export class Spool {
 
   /** Resolves when everything appended so far is written (not necessarily fsynced). */
   async flush(): Promise<void> {
-    while (this.loop || (this.queue.length && !this.ioFailing)) {
+    while (this.loop || (this.queue.length && !this.ioFailing && !this.closed)) {
       if (!this.loop) this.kick();
       await this.loop;
     }
@@ -242,6 +243,23 @@ export class Spool {
     await this.activeFh?.close().catch(() => undefined);
     this.activeFh = null;
     await this.readFh?.fh.close().catch(() => undefined);
+    this.readFh = null;
+  }
+
+  /**
+   * For crash tests: stops like a killed process would between two disk operations:
+   * whatever is still queued in memory is lost, no fsync, no meta update.
+   */
+  async abandon(): Promise<void> {
+    this.closed = true;
+    this.abandoned = true;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await this.loop?.catch(() => undefined);
+    await this.readChain.catch(() => undefined);
+    await this.activeFh?.close().catch(() => undefined);
+    await this.readFh?.fh.close().catch(() => undefined);
+    this.activeFh = null;
     this.readFh = null;
   }
 
@@ -302,6 +320,8 @@ export class Spool {
         }
         maxSeq = Math.max(maxSeq, rec.seq);
       }
+      // A record cut off mid-write still names its seq: it may have been sent, so never reuse it.
+      if (scan.tornSeq !== null && scan.tornSeq > prevSeq && scan.tornSeq <= prevSeq + 1_000_000) maxSeq = Math.max(maxSeq, scan.tornSeq);
       this.segments.push(seg);
     }
     const lastSeq = Math.max(meta.lastSeq, maxSeq, meta.ackedSeq);
@@ -366,6 +386,7 @@ export class Spool {
 
   private async runLoop(): Promise<void> {
     for (;;) {
+      if (this.abandoned) return;
       if (this.cleanupWanted) await this.deleteAcked();
       if (this.queue.length) {
         await this.writeSome();
