@@ -50,7 +50,14 @@ export class Budget {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
   private expired = false;
-  private readonly onOuterAbort = (): void => this.controller.abort(new Error('cancelled'));
+  private readonly started = now();
+  private readonly onOuterAbort = (): void => {
+    // The scheduler aborts on the task's timeout too (reason named TimeoutError, like
+    // AbortSignal.timeout's); report that as a timeout, not a cancellation.
+    const reason = this.ctx.signal.reason as { name?: string } | undefined;
+    if (reason?.name === 'TimeoutError' || now() - this.started >= this.ctx.timeoutMs - 1) this.expired = true;
+    this.controller.abort(new Error(this.expired ? 'timeout' : 'cancelled'));
+  };
 
   constructor(private readonly ctx: ProbeContext, readonly ms: number = ctx.timeoutMs) {
     this.signal = this.controller.signal;
