@@ -144,3 +144,30 @@ describe('manager links: gaps and live config changes', function () {
     assert.deepEqual(manager.getState().monitors[0].tasks.map((t) => t.id), ['a', 'b']);
   });
 });
+
+describe('manager links: dead-peer detection', function () {
+  this.timeout(20000);
+  it('declares a silent agent dead after three heartbeat periods and backs off', async () => {
+    const tmp = tempDir();
+    const secret = generateSecret();
+    // The in-test agent sends no heartbeats; with no results due, it is silent after `started`.
+    const agent = await FakeAgent.start({ secret, resultEveryMs: 600000 });
+    const manager = makeManager(tmp.dir, { m1: secret }, { heartbeatMs: 100, reconnect: { baseMs: 5000, capMs: 5000, staggerMs: 0 } });
+    try {
+      writeConfig(join(tmp.dir, 'netcam.json'), [{ id: 'm1', host: '127.0.0.1', port: agent.port, tasks: [{ id: 't', type: 'tcp', host: '127.0.0.1', port: 9, interval: 600 }] }]);
+      await manager.ready;
+      await manager.config.load();
+      await manager.collect(['m1']);
+      const state = await waitFor(() => {
+        const s = manager.getState().monitors[0];
+        return s.link === 'backingOff' ? s : undefined;
+      }, 10000, 'backing off');
+      assert.match(state.lastError ?? '', /agent silent for \d+ s/);
+      assert.ok(state.nextRetryAt! > Date.now() - 1000);
+    } finally {
+      await manager.dispose();
+      await agent.close();
+      tmp.cleanup();
+    }
+  });
+});
