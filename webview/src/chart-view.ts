@@ -40,6 +40,7 @@ export class ChartView {
   private lastDraw = -Infinity;
   private uptimeTimer: ReturnType<typeof setInterval> | undefined;
   private taskSig = '';
+  private tasks: readonly TaskRef[] = [];
   private width = 600;
   private readonly resize: ResizeObserver;
 
@@ -110,6 +111,7 @@ export class ChartView {
   }
 
   setTasks(tasks: readonly TaskRef[]): void {
+    this.tasks = tasks;
     const sig = tasks.map((t) => taskValue(t.monitorId, t.taskId)).join('|');
     const known = tasks.find((t) => t.monitorId === this.monitorId && t.taskId === this.taskId);
     if (known) this.taskType = known.type;
@@ -130,7 +132,7 @@ export class ChartView {
     if (monitorId === this.monitorId && taskId === this.taskId && this.series && !range) return;
     this.monitorId = monitorId;
     this.taskId = taskId;
-    if (type) this.taskType = type;
+    this.taskType = type ?? this.tasks.find((t) => t.monitorId === monitorId && t.taskId === taskId)?.type ?? '';
     (this.taskSelect as { value: string }).value = taskValue(monitorId, taskId);
     this.rangeSelect.value = this.range;
     this.request();

@@ -33,11 +33,35 @@ function niceCeil(v: number): number {
   return 10 * p;
 }
 
-/** Merges consecutive buckets that satisfy `pred` into [start, end) time spans. */
+/** No data for this long does not end a down/degraded period (one result per interval). */
+const MERGE_GAP_MS = 300_000;
+
+/**
+ * Time spans of buckets that satisfy `pred`. A span ends at the first bucket with other
+ * results in it; buckets without results in between (the task's interval is longer than a
+ * bucket) do not split it unless the silence exceeds MERGE_GAP_MS.
+ */
 function spans(buckets: readonly ChartBucket[], bucketMs: number, pred: (b: ChartBucket) => boolean): [number, number][] {
   const out: [number, number][] = [];
+  let open = false;
   for (const b of buckets) {
-    if (!pred(b)) continue;
+    if (pred(b)) {
+      const last = out[out.length - 1];
+      if (open && last && b.t - last[1] <= Math.max(3 * bucketMs, MERGE_GAP_MS)) last[1] = b.t + bucketMs;
+      else out.push([b.t, b.t + bucketMs]);
+      open = true;
+    } else if (b.n > 0) {
+      open = false;
+    }
+  }
+  return out;
+}
+
+/** Consecutive buckets with lost results, merged. */
+function lostSpans(buckets: readonly ChartBucket[], bucketMs: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (const b of buckets) {
+    if (b.lost <= 0) continue;
     const last = out[out.length - 1];
     if (last && last[1] >= b.t) last[1] = b.t + bucketMs;
     else out.push([b.t, b.t + bucketMs]);
@@ -87,7 +111,7 @@ export function drawChart(svg: SVGSVGElement, input: ChartInput): ChartStats {
   const periods = s('g', { class: 'periods' });
   const down = spans(buckets, bucketMs, (b) => b.down > 0);
   const degraded = spans(buckets, bucketMs, (b) => b.down === 0 && b.degraded > 0);
-  const lost = spans(buckets, bucketMs, (b) => b.lost > 0);
+  const lost = lostSpans(buckets, bucketMs);
   const addSpans = (list: [number, number][], cls: string, strip: boolean) => {
     for (const [a, b] of list) {
       const x0 = x(a);
@@ -108,7 +132,7 @@ export function drawChart(svg: SVGSVGElement, input: ChartInput): ChartStats {
     for (const b of buckets) {
       if (!b.loss) continue;
       const bh = Math.max(1, (Math.min(100, b.loss) / 100) * lh);
-      lossG.append(s('rect', { x: x(b.t), y: m.t + ph - bh, width: Math.max(1, x(b.t + bucketMs) - x(b.t)), height: bh, class: 'loss-bar' }));
+      lossG.append(s('rect', { x: x(b.t), y: m.t + ph - bh, width: Math.max(2, x(b.t + bucketMs) - x(b.t)), height: bh, class: 'loss-bar' }));
     }
     const top = s('text', { x: m.l + pw + 4, y: m.t + ph - lh + 3, class: 'axis-loss' });
     top.textContent = '100%';
@@ -118,18 +142,31 @@ export function drawChart(svg: SVGSVGElement, input: ChartInput): ChartStats {
     svg.append(lossG);
   }
 
-  // Band (min–max per bucket) and the median step line.
+  // Band (min–max per bucket) and the median step line. A bucket's values hold until the
+  // next bucket with data when the task's interval is longer than a bucket.
+  const hold = Math.max(3 * bucketMs, MERGE_GAP_MS);
   let band = '';
   let line = '';
-  let prevEnd = -Infinity;
-  for (const b of withData) {
+  let joined = false;
+  const hasData = (b: ChartBucket | undefined) => b !== undefined && (b.max !== null || b.med !== null);
+  for (let i = 0; i < buckets.length; i++) {
+    const b = buckets[i]!;
+    if (!hasData(b)) {
+      joined = false;
+      continue;
+    }
+    // Hold until the next bucket of any kind (a down bucket ends the line there).
+    const next = buckets[i + 1];
+    const end = next && next.t - (b.t + bucketMs) <= hold ? next.t : b.t + bucketMs;
     const x0 = x(b.t);
-    const x1 = Math.max(x0 + 1, x(b.t + bucketMs));
+    const x1 = Math.max(x0 + 1, x(end));
     if (b.min !== null && b.max !== null) band += `M${x0.toFixed(1)} ${y(b.max).toFixed(1)}H${x1.toFixed(1)}V${y(b.min).toFixed(1)}H${x0.toFixed(1)}Z`;
     if (b.med !== null) {
       const yy = y(b.med).toFixed(1);
-      line += b.t <= prevEnd ? `L${x0.toFixed(1)} ${yy}H${x1.toFixed(1)}` : `M${x0.toFixed(1)} ${yy}H${x1.toFixed(1)}`;
-      prevEnd = b.t + bucketMs;
+      line += joined ? `L${x0.toFixed(1)} ${yy}H${x1.toFixed(1)}` : `M${x0.toFixed(1)} ${yy}H${x1.toFixed(1)}`;
+      joined = hasData(next) && end === next!.t;
+    } else {
+      joined = false;
     }
   }
   if (band) svg.append(s('path', { d: band, class: 'band' }));
