@@ -62,6 +62,8 @@ export class ManagerConnection {
   private resumeTimer: NodeJS.Timeout | null = null;
   private readonly checkTimer: NodeJS.Timeout;
   private closed = false;
+  /** close()/fail() was called: nothing more is written, the first reason stands. */
+  private closing = false;
   private closeReason = 'closed';
   private events: ConnectionEvents | null = null;
   private readonly drainWaiters = new Set<(ok: boolean) => void>();
@@ -83,11 +85,13 @@ export class ManagerConnection {
       this.drainWaiters.clear();
     });
     socket.on('error', (err) => {
-      this.closeReason = `socket error: ${err.message}`;
+      if (!this.closing) this.closeReason = `socket error: ${err.message}`;
+      this.closing = true;
     });
     socket.on('close', () => this.onSocketClose());
     socket.on('end', () => {
-      this.closeReason = 'closed by the manager';
+      if (!this.closing) this.closeReason = 'closed by the manager';
+      this.closing = true;
       socket.end();
     });
     const every = Math.max(20, Math.min(1000, timing.heartbeatMs / 4, timing.frameMs / 4, timing.deadAfterMs / 4));
@@ -99,8 +103,9 @@ export class ManagerConnection {
     this.events = events;
   }
 
+  /** True once the link is closing or closed: stop producing for it. */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || this.closing;
   }
 
   get writableLength(): number {
@@ -114,13 +119,13 @@ export class ManagerConnection {
   }
 
   send(message: AgentMessage): boolean {
-    if (this.closed) return false;
+    if (this.closed || this.closing) return false;
     return this.writeFrame(encodeFrame(message));
   }
 
   /** Writes an already-encoded frame (length prefix included): the results path builds its own. */
   sendFrame(frame: Buffer): boolean {
-    if (this.closed) return false;
+    if (this.closed || this.closing) return false;
     return this.writeFrame(frame);
   }
 
@@ -139,26 +144,26 @@ export class ManagerConnection {
 
   /** Resolves true when the socket's write buffer drained, false if the link closed first. */
   waitDrain(): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
+    if (this.closed || this.closing) return Promise.resolve(false);
     if (this.socket.writableLength === 0) return Promise.resolve(true);
     return new Promise((resolve) => this.drainWaiters.add(resolve));
   }
 
   /** Sends `error {code, message}` (if the socket still takes writes) and closes. */
   fail(code: ErrorCode, message: string): void {
-    if (this.closed) return;
-    this.closeReason = `${code}: ${message}`;
+    if (this.closed || this.closing) return;
     try {
       if (this.socket.writable) this.socket.write(encodeFrame({ type: 'error', code, message: message.slice(0, 2000) }));
     } catch {
       // the error frame is a courtesy
     }
-    this.close(this.closeReason);
+    this.close(`${code}: ${message}`);
   }
 
   /** Ends the link: a graceful end, destroyed if the peer does not finish within 1 s. */
   close(reason: string): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     this.closeReason = reason;
     this.socket.end();
     const force = setTimeout(() => this.socket.destroy(), 1000);
@@ -168,7 +173,8 @@ export class ManagerConnection {
   }
 
   destroy(reason: string): void {
-    if (!this.closed) this.closeReason = reason;
+    if (!this.closed && !this.closing) this.closeReason = reason;
+    this.closing = true;
     this.socket.destroy();
   }
 
@@ -190,7 +196,7 @@ export class ManagerConnection {
     if (payloads.length) this.lastFrameAt = now;
     this.frameStartedAt = this.decoder.inFrame ? (this.frameStartedAt ?? now) : null;
     for (const payload of payloads) {
-      if (this.closed || this.socket.destroyed) return;
+      if (this.closed || this.closing || this.socket.destroyed) return;
       this.takeToken();
       let message: ManagerMessage;
       try {
@@ -225,7 +231,7 @@ export class ManagerConnection {
   }
 
   private check(): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
     const now = performance.now();
     if (this.frameStartedAt !== null && now - this.frameStartedAt > this.timing.frameMs) {
       this.fail('timeout', `a frame took longer than ${this.timing.frameMs} ms to arrive`);

@@ -24,6 +24,8 @@ export interface ConnectOptions {
   key: Buffer | null;
   /** Send an ack after every results/gap message (default true). */
   autoAck?: boolean;
+  /** Heartbeat period in ms; 0 = never (a silent manager). Default 250. */
+  heartbeatMs?: number;
 }
 
 export class TestManager {
@@ -39,6 +41,7 @@ export class TestManager {
   stored = 0;
   private waiters: Array<() => void> = [];
   private readonly decoder = new FrameDecoder();
+  private heartbeat: NodeJS.Timeout | null = null;
 
   private constructor(readonly socket: net.Socket, opts: ConnectOptions) {
     this.autoAck = opts.autoAck ?? true;
@@ -59,8 +62,22 @@ export class TestManager {
     });
     socket.on('close', () => {
       this.closed = true;
+      if (this.heartbeat) clearInterval(this.heartbeat);
       this.wake();
     });
+    const every = opts.heartbeatMs ?? 250;
+    if (every > 0) {
+      this.heartbeat = setInterval(() => {
+        if (!this.closed) this.send({ type: 'heartbeat', ts: new Date().toISOString(), ackedSeq: this.stored, lastSeq: 0, queued: 0 });
+      }, every);
+    }
+  }
+
+  /** Stop sending heartbeats (play a manager that went silent). */
+  silence(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.autoAck = false;
   }
 
   static connect(opts: ConnectOptions): Promise<TestManager> {
