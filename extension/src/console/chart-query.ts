@@ -78,6 +78,15 @@ export async function loadChart(
     const items = historyItems(answer);
     results = items.results;
     gaps = items.gaps.filter((g) => g.monitorId === req.monitorId).map((g) => g.gap);
+    if (source.history.gaps) {
+      // Gaps are optional decoration: a failure here leaves the results standing.
+      try {
+        const more = historyItems(await withTimeout(source.history.gaps({ monitorId: req.monitorId, from: new Date(fromMs).toISOString() }), HISTORY_TIMEOUT_MS, 'history.gaps'));
+        for (const g of more.gaps) if (g.monitorId === req.monitorId) gaps.push(g.gap);
+      } catch {
+        /* no gaps shown */
+      }
+    }
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
     for (const entry of buffered()) {

@@ -25,6 +25,9 @@ export interface ConsoleDataSource {
   onGap(listener: (first: unknown, second?: unknown) => void): unknown;
   history?: {
     query(q: ConsoleHistoryQuery): unknown;
+    /** Gap records of a monitor (the manager's HistoryStore keeps them apart from results). */
+    gaps?(q: ConsoleHistoryQuery): unknown;
+    /** Percentages 0–100 (or null) for the last hour, day and week. */
     uptime?(monitorId: string, taskId: string): unknown;
   };
   getState?(): unknown;
@@ -149,7 +152,7 @@ export function monitorsFromState(state: unknown): ConsoleMonitorInfo[] {
     const cfg = isObj(raw.config) ? raw.config : {};
     const id = [raw.id, raw.monitorId, cfg.id].find((v): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256);
     if (!id) continue;
-    const stateText = [raw.state, raw.status, raw.linkState, isObj(raw.link) ? raw.link.state : undefined].find((v): v is string => typeof v === 'string');
+    const stateText = [raw.link, raw.state, raw.status, raw.linkState, isObj(raw.link) ? raw.link.state : undefined].find((v): v is string => typeof v === 'string');
     const rawTasks = Array.isArray(raw.tasks) ? raw.tasks : Array.isArray(cfg.tasks) ? cfg.tasks : [];
     const tasks: ConsoleTaskInfo[] = [];
     for (const t of rawTasks) {
@@ -169,23 +172,19 @@ export function monitorsFromState(state: unknown): ConsoleMonitorInfo[] {
   return out;
 }
 
-/** Reads uptime as percentages; accepts fractions (all ≤ 1), percentages, or `{up,total}`. */
+/** Reads uptime as percentages 0–100 (the manager's unit); also `{up,total}` or `{ratio}`. */
 export function normalizeUptime(v: unknown): UptimeFigures | null {
   if (!isObj(v)) return null;
   const read = (x: unknown): number | null => {
-    if (typeof x === 'number' && Number.isFinite(x)) return x;
+    if (typeof x === 'number' && Number.isFinite(x)) return Math.max(0, Math.min(100, x));
     if (isObj(x)) {
-      for (const k of ['percent', 'pct', 'ratio', 'value']) if (typeof x[k] === 'number') return k === 'ratio' ? (x[k] as number) * 100 : (x[k] as number);
-      if (typeof x.up === 'number' && typeof x.total === 'number') return x.total > 0 ? (100 * x.up) / x.total : null;
+      if (typeof x.percent === 'number') return read(x.percent);
+      if (typeof x.ratio === 'number') return read(x.ratio * 100);
+      if (typeof x.up === 'number' && typeof x.total === 'number') return x.total > 0 ? read((100 * x.up) / x.total) : null;
     }
     return null;
   };
-  const raw = { h1: read(v.h1 ?? v['1h']), h24: read(v.h24 ?? v['24h']), d7: read(v.d7 ?? v['7d']) };
-  const nums = Object.values(raw).filter((x): x is number => x !== null);
-  if (!nums.length) return { h1: null, h24: null, d7: null };
-  const fractions = nums.every((x) => x >= 0 && x <= 1) && [v.h1, v.h24, v.d7, v['1h'], v['24h'], v['7d']].every((x) => !isObj(x));
-  const scale = (x: number | null) => (x === null ? null : Math.max(0, Math.min(100, fractions ? x * 100 : x)));
-  return { h1: scale(raw.h1), h24: scale(raw.h24), d7: scale(raw.d7) };
+  return { h1: read(v.h1 ?? v['1h']), h24: read(v.h24 ?? v['24h']), d7: read(v.d7 ?? v['7d']) };
 }
 
 /** Reads a history query's answer: an array, or `{items|results: [...]}`. */

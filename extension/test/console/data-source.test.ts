@@ -6,6 +6,10 @@ import { historyItems, inferBackfilled, monitorsFromState, normalizeGapEvent, no
 import { loadChart, uptimeFromResults } from '../../src/console/chart-query.js';
 import { isHostToWebview, isWebviewToHost } from '../../../protocol/src/console-messages.js';
 import type { Gap, Result } from '../../../protocol/src/result.js';
+import type { Manager } from '../../../manager/src/index.js';
+
+// Compile-time check: the extension can pass the real Manager straight in.
+export const managerIsADataSource = (m: Manager): ConsoleDataSource => m;
 
 const r = (over: Partial<Result> = {}): Result => ({
   monitorId: 'web-01', taskId: 'gw', type: 'icmp', target: '127.0.0.1', seq: 1, ts: '2024-05-01T10:00:00.000Z', status: 'up', latencyMs: 5, error: null,
@@ -28,10 +32,11 @@ class FakeManager implements ConsoleDataSource {
   history = {
     query: async (q: { monitorId?: string; taskId?: string; from?: string | number; limit?: number }) =>
       this.store.filter((x) => x.monitorId === q.monitorId && x.taskId === q.taskId && x.ts >= String(q.from)),
-    uptime: (_m: string, _t: string) => ({ h1: 0.995, h24: 0.999, d7: 1 }),
+    uptime: (_m: string, _t: string) => ({ h1: 99.5, h24: 99.9, d7: 100 }),
+    gaps: async (_q: { monitorId?: string }) => [{ monitorId: 'web-01', ...gap, fromTs: new Date(Date.parse('2024-05-01T10:30:00.000Z')).toISOString(), toTs: '2024-05-01T10:31:00.000Z' }],
   };
   getState() {
-    return { monitors: [{ id: 'web-01', state: 'connected', config: { id: 'web-01', tasks: [{ id: 'gw', type: 'icmp', host: '127.0.0.1' }] } }] };
+    return { monitors: [{ id: 'web-01', host: '127.0.0.1', port: 7070, link: 'connected', tasks: [{ id: 'gw', type: 'icmp', target: '127.0.0.1', status: 'up' }] }] };
   }
 }
 
@@ -77,10 +82,9 @@ describe('console host: data source adapters', () => {
     assert.equal(m.ev.listenerCount('result') + m.ev.listenerCount('gap'), 0);
   });
 
-  it('reads uptime as fractions or percentages', () => {
-    assert.deepEqual(normalizeUptime({ h1: 0.995, h24: 1, d7: null }), { h1: 99.5, h24: 100, d7: null });
-    assert.deepEqual(normalizeUptime({ h1: 99.5, h24: 100, d7: 97 }), { h1: 99.5, h24: 100, d7: 97 });
-    assert.deepEqual(normalizeUptime({ '1h': { up: 9, total: 10 }, '24h': { up: 0, total: 0 }, '7d': { percent: 50 } }), { h1: 90, h24: null, d7: 50 });
+  it('reads uptime in per cent (the manager unit), or as {up,total} / {ratio}', () => {
+    assert.deepEqual(normalizeUptime({ h1: 99.5, h24: 0.5, d7: null }), { h1: 99.5, h24: 0.5, d7: null });
+    assert.deepEqual(normalizeUptime({ '1h': { up: 9, total: 10 }, '24h': { up: 0, total: 0 }, '7d': { ratio: 0.5 } }), { h1: 90, h24: null, d7: 50 });
     assert.equal(normalizeUptime('100%'), null);
   });
 
@@ -114,6 +118,7 @@ describe('console host: chart replies', () => {
     assert.equal(reply.bucketMs, 15_000);
     assert.equal(reply.buckets.reduce((n, b) => n + b.n, 0), 120, 'only this task, only this hour');
     assert.equal(reply.buckets.reduce((n, b) => n + b.down, 0), 5);
+    assert.ok(reply.buckets.some((b) => b.lost > 0), 'gaps from history.gaps() are marked as lost, not down');
     assert.deepEqual(reply.uptime, { h1: 99.5, h24: 99.9, d7: 100 });
     assert.equal(reply.historyUntil, now - 3_600_000 + 119 * 30_000);
     const withRtt = reply.buckets.find((b) => b.n > 0 && b.med !== null)!;
