@@ -61,12 +61,14 @@ describe('tree model: tasks', () => {
     assert.match(n.accessibilityLabel, /last result 12 s ago/);
   });
 
-  it('omits the latency of a down task and marks tasks of a disconnected monitor offline', () => {
+  it('omits the latency of a down task, and dims the last status of a monitor not collecting', () => {
     const t = task({ status: 'down', last: result({ status: 'down', latencyMs: null, error: 'refused: connection refused' }) });
+    assert.equal(taskNode(monitor(), t, NOW).icon.color, 'testing.iconFailed');
     const n = taskNode(monitor({ link: 'stopped' }), t, NOW);
-    assert.equal(n.description, '10.0.0.22:22 · down');
-    assert.equal(n.icon.color, 'testing.iconFailed');
+    assert.equal(n.description, '10.0.0.22:22 · last down');
+    assert.equal(n.icon.color, 'disabledForeground');
     assert.equal(n.contextValue, 'task.down.offline');
+    assert.match(n.accessibilityLabel, /, last down, last result 12 s ago$/);
   });
 
   it('explains the last result in the tooltip: status, age, error, details', () => {

@@ -105,7 +105,10 @@ export function monitorNode(m: MonitorState, now: number): NodeModel {
 
 export function taskNode(m: MonitorState, t: TaskState, now: number): NodeModel {
   const label = t.name ?? t.id;
-  const parts = [t.target, t.status];
+  // Not collecting: the status is only what was last seen, shown dimmed.
+  const live = m.link === 'connected';
+  const shownStatus = live || !t.last ? t.status : `last ${t.status}`;
+  const parts = [t.target, shownStatus];
   const latency = t.last && t.status !== 'down' && t.status !== 'stale' ? formatLatency(t.last.latencyMs) : '';
   if (latency) parts.push(latency);
   const age = t.last ? formatAge(now - Date.parse(t.last.ts)) : 'no result yet';
@@ -116,9 +119,9 @@ export function taskNode(m: MonitorState, t: TaskState, now: number): NodeModel 
     taskId: t.id,
     label,
     description: parts.join(' · '),
-    icon: { id: TASK_TYPE_ICON[t.type] ?? 'circle-outline', color: STATUS_COLOR[t.status] },
-    contextValue: `task.${t.status}.${m.link === 'connected' ? 'live' : 'offline'}`,
-    accessibilityLabel: `${t.type} task ${label} to ${t.target}, ${t.status}${latency ? `, ${latency}` : ''}, last result ${age}`,
+    icon: { id: TASK_TYPE_ICON[t.type] ?? 'circle-outline', color: live || !t.last ? STATUS_COLOR[t.status] : 'disabledForeground' },
+    contextValue: `task.${t.status}.${live ? 'live' : 'offline'}`,
+    accessibilityLabel: `${t.type} task ${label} to ${t.target}, ${shownStatus}${latency ? `, ${latency}` : ''}, last result ${age}`,
     collapsible: false,
   };
 }
