@@ -1,0 +1,182 @@
+// The bench runner (issue 8): starts the loopback servers, runs every measurement several
+// times, prints the table, writes bench/results/latest.json and docs/performance.md.
+// Every child process and temp dir is owned by procs.ts and removed on any exit.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_SPOOL_BUDGET } from '../../monitor-agent/src/spool/spool.js';
+import { runAgentOnce, prefillSpool, type RunContext, type RunResult, type RunSpec } from './agent-run.js';
+import { blackboxSlots, runBlackbox, runFping, type ToolRun } from './compare.js';
+import { measureFidelity, type FidelityRow } from './fidelity.js';
+import { describeMachine } from './machine.js';
+import { killAllSync, stopAll, tempDir, removeDir } from './procs.js';
+import { buildRows, printTable, writePerformanceDoc, type BenchData, type ConsoleIngest } from './report.js';
+import { startServers } from './servers.js';
+import { many, inProcessMix } from './tasks.js';
+import { ensureTools } from './tools.js';
+
+export interface Settings {
+  quick: boolean;
+  runs: number;
+  scale: number;
+  only: Set<string> | null;
+}
+
+function settings(): Settings {
+  const quick = process.env.BENCH_QUICK === '1';
+  const runs = Math.max(1, Number(process.env.BENCH_RUNS) || (quick ? 1 : 3));
+  const scale = Number(process.env.BENCH_SCALE) || 1;
+  const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+  return { quick, runs, scale, only };
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+export async function runBench({ buildDir, repoDir }: { buildDir: string; repoDir: string }): Promise<number> {
+  const onSignal = (sig: string): void => {
+    log(`${sig}: stopping every server and child, removing temp dirs`);
+    killAllSync();
+    process.exit(130);
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('exit', killAllSync);
+
+  const s = settings();
+  const t0 = performance.now();
+  try {
+    ensureTools(log);
+    const machine = describeMachine();
+    log(`${s.quick ? 'QUICK' : 'full'} run: ${s.runs} run(s) per measurement, window scale ${s.scale}; load average at start ${machine.loadAvgAtStart.toFixed(2)}`);
+    const data = await measure(s, buildDir, repoDir);
+    data.machine = machine;
+    data.totalSeconds = (performance.now() - t0) / 1000;
+    const rows = buildRows(data);
+    printTable(rows, data);
+    const resultsDir = join(repoDir, 'bench', 'results');
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ ...data, rows }, null, 2)}\n`);
+    writePerformanceDoc(join(repoDir, 'docs', 'performance.md'), rows, data);
+    log(`wrote bench/results/latest.json and docs/performance.md in ${Math.round(data.totalSeconds)} s`);
+    return 0;
+  } catch (err) {
+    log(`FAILED: ${(err as Error)?.stack ?? String(err)}`);
+    return 1;
+  } finally {
+    await stopAll();
+  }
+}
+
+async function measure(s: Settings, buildDir: string, repoDir: string): Promise<BenchData> {
+  const want = (name: string): boolean => !s.only || s.only.has(name);
+  const w = (full: number, quick: number): number => (s.quick ? quick : full) * s.scale;
+  const dir = tempDir('servers');
+  const logDir = tempDir('logs');
+  const data: BenchData = { settings: { quick: s.quick, runs: s.runs, scale: s.scale }, when: new Date().toISOString(), runs: {}, tools: {}, fidelity: [], totalSeconds: 0 };
+
+  const servers = await startServers(dir, join(repoDir, 'dist', 'netcam-agent.js'));
+  log(`servers up: nginx http :${servers.httpPort} https :${servers.httpsPort}, dnsmasq :${servers.dnsPort}, chronyd :${servers.ntpPort}, echo :${servers.echoPort}`);
+  const ctx: RunContext = { buildDir, logDir, caFile: servers.caFile };
+
+  const repeat = async (spec: RunSpec, key: string): Promise<void> => {
+    const list: RunResult[] = (data.runs[key] = []);
+    for (let i = 0; i < s.runs; i++) {
+      log(`${spec.label} (run ${i + 1}/${s.runs}): ${spec.tasks.length} tasks, warm-up ${spec.warmupS} s, window ${spec.windowS} s`);
+      const r = await runAgentOnce(ctx, spec);
+      log(
+        `  ${r.checksPerS.toFixed(0)} checks/s, ${r.upPct.toFixed(1)} % up, agent CPU ${r.agentCpuPctOfCore.toFixed(1)} % of a core ` +
+          `(${r.agentCpuMsPerCheck.toFixed(3)} ms/check), lateness p99 ${r.agent.lateness.p99.toFixed(2)} ms, RSS ${r.rssMB.toFixed(1)} MB, ` +
+          `delivery p99 ${r.manager.tsToStored.p99.toFixed(1)} ms` +
+          (Object.keys(r.agent.errors).length ? `; errors: ${JSON.stringify(r.agent.errors)}` : ''),
+      );
+      list.push(r);
+    }
+  };
+  const repeatTool = async (key: string, fn: () => Promise<ToolRun>): Promise<void> => {
+    const list: ToolRun[] = (data.tools[key] = []);
+    for (let i = 0; i < s.runs; i++) {
+      const r = await fn();
+      log(`  ${key} (run ${i + 1}/${s.runs}): ${r.probesPerS.toFixed(0)} probes/s, ${r.okPct.toFixed(1)} % ok, CPU ${r.cpuPctOfCore.toFixed(1)} % (${r.cpuMsPerProbe.toFixed(3)} ms/probe)`);
+      list.push(r);
+    }
+  };
+
+  try {
+    // (1)(2)(3)(4) 1 000 in-process checks/s: throughput, CPU, lateness, RSS and its slope, delivery.
+    if (want('inproc')) await repeat({ label: '1000 in-process tasks @1s', tasks: inProcessMix(1000, servers), warmupS: w(4, 3), windowS: w(45, 10) }, 'inproc');
+    // (1) HTTPS with a new TLS handshake per check.
+    if (want('https')) await repeat({ label: '200 HTTPS tasks @1s', tasks: many('https', 200, servers), warmupS: w(4, 3), windowS: w(15, 5) }, 'https');
+    // (1)(2) ICMP through ping next to the in-process load.
+    if (want('icmp')) {
+      await repeat({ label: '1000 in-process + 200 ICMP tasks @1s', tasks: [...inProcessMix(1000, servers), ...many('icmp', 200, servers)], warmupS: w(4, 3), windowS: w(15, 5) }, 'icmpMixed');
+    }
+    // (3) memory at 5 000 tasks (5 s interval: the same 1 000 checks/s).
+    if (want('memory')) await repeat({ label: '5000 in-process tasks @5s', tasks: inProcessMix(5000, servers, 5), warmupS: w(7, 6), windowS: w(10, 5) }, 'tasks5000');
+    // (4) replay of a backlog while live results flow.
+    if (want('replay')) {
+      const probeDir = tempDir('spool-size');
+      const sample = await prefillSpool(join(probeDir, 'spool'), 2000, inProcessMix(1000, servers));
+      removeDir(probeDir);
+      const bytesPerResult = sample.bytes / 2000;
+      const hour = 3_600_000;
+      const fits = Math.floor((0.9 * DEFAULT_SPOOL_BUDGET) / bytesPerResult);
+      const backlog = s.quick ? 50_000 : Math.min(hour, fits);
+      data.replayPlan = { bytesPerResult, hourResults: hour, hourBytes: hour * bytesPerResult, defaultBudgetBytes: DEFAULT_SPOOL_BUDGET, backlog };
+      await repeat({ label: `replay ${backlog} results + 1000 live tasks`, tasks: inProcessMix(1000, servers), warmupS: 1, windowS: w(5, 3), backlog }, 'replay');
+    }
+    // (6) side by side: the same HTTP/TCP/DNS work at the same rate, then ICMP alone.
+    if (want('compare')) {
+      const mix = { http: 150, tcp: 150, dns: 150 };
+      await repeat({ label: 'NetCam 150 HTTP + 150 TCP + 150 DNS @1s', tasks: [...many('http', mix.http, servers), ...many('tcp', mix.tcp, servers), ...many('dns', mix.dns, servers)], warmupS: w(4, 3), windowS: w(15, 5) }, 'compareMix');
+      await repeatTool('blackboxMix', () => runBlackbox(dir, servers, blackboxSlots(servers, { http_2xx: mix.http, tcp_connect: mix.tcp, dns_a: mix.dns }), w(3, 2), w(15, 5)));
+      await repeat({ label: 'NetCam 200 ICMP tasks @1s', tasks: many('icmp', 200, servers), warmupS: w(4, 3), windowS: w(15, 5) }, 'icmpOnly');
+      await repeatTool('blackboxIcmp', () => runBlackbox(dir, servers, blackboxSlots(servers, { icmp: 200 }), w(3, 2), w(15, 5)));
+      await repeatTool('fping', () => runFping(dir, 200, w(3, 2), w(15, 5)));
+    }
+    // (5) fidelity on a quiet machine (nothing else of ours running).
+    if (want('fidelity')) {
+      log('fidelity: agent probes vs ping, curl, dig on the same targets');
+      data.fidelity = await measureFidelity(servers, s.quick ? 30 : 200);
+      for (const f of data.fidelity) log(`  ${f.what}: agent ${f.agentP50.toFixed(3)} ms vs ${f.reference} ${f.referenceP50.toFixed(3)} ms (diff ${f.diffP50.toFixed(3)})`);
+    }
+  } finally {
+    await servers.stop();
+  }
+  // (7) the console helper's script, when it exists.
+  if (want('console')) data.consoleIngest = await runConsoleIngest(repoDir, s);
+  return data;
+}
+
+async function runConsoleIngest(repoDir: string, s: Settings): Promise<ConsoleIngest> {
+  const script = join(repoDir, 'bench', 'console-ingest.mjs');
+  if (!existsSync(script)) return { ran: false, note: 'bench/console-ingest.mjs does not exist yet' };
+  log('console ingest: bench/console-ingest.mjs');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { cwd: repoDir, env: { ...process.env, BENCH_QUICK: s.quick ? '1' : '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      process.stderr.write(d);
+    });
+    const timer = setTimeout(() => child.kill('SIGTERM'), 12 * 60_000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      // The script's figures: the last line that is a JSON object, if it printed one.
+      const json = out
+        .trim()
+        .split('\n')
+        .reverse()
+        .find((l) => l.trim().startsWith('{'));
+      let figures: Record<string, unknown> | undefined;
+      try {
+        figures = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
+      } catch {
+        figures = undefined;
+      }
+      resolve({ ran: true, exitCode: code, figures, output: out.slice(-4000) });
+    });
+  });
+}
