@@ -31,6 +31,7 @@ export function formatPercent(v: number | null): string {
   return v >= 99.995 ? '100 %' : `${v.toFixed(2)} %`;
 }
 
+/** `12 345`: thin grouping without toLocaleString (called every frame). */
 export function formatCount(n: number): string {
-  return n.toLocaleString('en-US').replace(/,/g, ' ');
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
 }

@@ -17,6 +17,8 @@ class Queue<T> {
     this.items.push(v);
   }
   shift(n: number): void {
+    // Release the dropped items now, not at the next compaction.
+    for (let i = this.head; i < this.head + n && i < this.items.length; i++) (this.items as (T | undefined)[])[i] = undefined;
     this.head += n;
     if (this.head > 4096 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);

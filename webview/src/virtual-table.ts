@@ -44,6 +44,8 @@ export class VirtualTable {
   follow = true;
   selectedKey: number | null = null;
   private ourScrollTop = -1;
+  /** Viewport height, kept by a ResizeObserver so frames never force a layout to read it. */
+  private viewportHeight = 400;
 
   constructor(
     private readonly store: RowStore,
@@ -64,6 +66,10 @@ export class VirtualTable {
       this.scroller,
     );
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    new ResizeObserver(() => {
+      this.viewportHeight = this.scroller.clientHeight || this.viewportHeight;
+      this.render();
+    }).observe(this.scroller);
     this.scroller.addEventListener('click', (ev) => this.onClick(ev));
     this.root.addEventListener('keydown', (ev) => this.onKey(ev));
   }
@@ -77,13 +83,17 @@ export class VirtualTable {
   }
 
   private maxScroll(): number {
-    return Math.max(0, this.store.viewLength * ROW_HEIGHT - this.scroller.clientHeight);
+    return Math.max(0, this.store.viewLength * ROW_HEIGHT - this.viewportHeight);
   }
 
   private setScrollTop(v: number): void {
     const top = Math.max(0, Math.min(v, this.maxScroll()));
     this.ourScrollTop = Math.round(top);
     this.scroller.scrollTop = top;
+  }
+
+  private currentTop(): number {
+    return this.ourScrollTop >= 0 ? this.ourScrollTop : this.scroller.scrollTop;
   }
 
   private onScroll(): void {
@@ -110,9 +120,9 @@ export class VirtualTable {
       this.scrollToEdge();
     } else if (this.newestFirst && added) {
       // New rows were inserted above what the user is reading: keep it in place.
-      this.setScrollTop(this.scroller.scrollTop + added * ROW_HEIGHT);
+      this.setScrollTop(this.currentTop() + added * ROW_HEIGHT);
     } else if (!this.newestFirst && removed) {
-      this.setScrollTop(this.scroller.scrollTop - removed * ROW_HEIGHT);
+      this.setScrollTop(this.currentTop() - removed * ROW_HEIGHT);
     }
     this.render();
   }
@@ -140,9 +150,11 @@ export class VirtualTable {
   render(): void {
     const n = this.store.viewLength;
     this.empty.hidden = n > 0;
-    const height = this.scroller.clientHeight || 400;
-    const first = Math.max(0, Math.floor(this.scroller.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(n - 1, Math.ceil((this.scroller.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    const height = this.viewportHeight;
+    // Right after we set scrollTop, use the value we set instead of reading it back (a read forces layout).
+    const top = this.currentTop();
+    const first = Math.max(0, Math.floor(top / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(n - 1, Math.ceil((top + height) / ROW_HEIGHT) + OVERSCAN);
     const count = Math.max(0, last - first + 1);
     while (this.pool.length < count) this.pool.push(this.makeRow());
     for (let i = 0; i < this.pool.length; i++) {
