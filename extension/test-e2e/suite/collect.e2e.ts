@@ -53,6 +53,16 @@ describe('collect and stop with a loopback agent', function () {
     await waitFor(() => api.statusBar.last?.text === '$(error) NetCam 1 down 1 up', 5_000, () => `status bar: ${api.statusBar.last?.text}`);
   });
 
+  it('exports the collected results', async () => {
+    const out = vscode.Uri.file(join(process.env.NETCAM_E2E_TMP ?? workspaceDir(), 'export.csv'));
+    const written = await vscode.commands.executeCommand<string>('netcam.exportResults', { monitorId: 'loop', format: 'csv', uri: out });
+    assert.equal(written, out.fsPath);
+    const lines = readFileSync(out.fsPath, 'utf8').trim().split('\n');
+    assert.ok(lines.length >= 3, `header + results:\n${lines.join('\n')}`);
+    assert.ok(lines.slice(1).some((l) => l.includes('agent-port') && l.includes('up')));
+    assert.ok(lines.slice(1).some((l) => l.includes('closed-port') && l.includes('down')));
+  });
+
   it('keeps the agent monitoring when the manager disconnects (VS Code closing)', async () => {
     const api = await netcamApi();
     await api.workspace()!.manager.disconnect();

@@ -1,7 +1,7 @@
 // An invalid netcam.json shows up in the Problems panel at the JSON path; the manager
 // keeps the last good config; fixing the file clears the problem.
 import * as assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { netcamApi, waitFor, workspaceDir } from './support.js';
@@ -15,18 +15,24 @@ describe('netcam.json diagnostics', function () {
   it('reports a bad field at its path and keeps the last valid config', async () => {
     const api = await netcamApi();
     const ws = api.workspace()!;
-    writeFileSync(file(), JSON.stringify(good, null, 2) + '\n');
-    await ws.manager.config.load();
+    if (!existsSync(file())) writeFileSync(file(), '{ "version": 1, "monitors": [] }\n');
+    // Edit and save through VS Code, as a user would (an external write could race the
+    // editor's copy of a document an earlier test opened).
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file()));
+    const editor = await vscode.window.showTextDocument(doc);
+    // Earlier tests rewrote the file behind this document's back: reload it from disk.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    const saveAs = async (content: string) => {
+      assert.ok(await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), content)), 'edit applied');
+      assert.ok(await doc.save(), 'saved');
+    };
+    await saveAs(JSON.stringify(good, null, 2) + '\n');
     await waitFor(() => ws.config.monitors.some((m) => m.id === 'diag'), 10_000, () => 'good config loaded');
 
     const bad = structuredClone(good);
     (bad.monitors[0].tasks[0] as Record<string, unknown>).port = 70000;
     const text = JSON.stringify(bad, null, 2) + '\n';
-    // Edit and save through VS Code, as a user would.
-    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file()));
-    const editor = await vscode.window.showTextDocument(doc);
-    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text));
-    await doc.save();
+    await saveAs(text);
 
     const diags = await waitFor(() => {
       const d = vscode.languages.getDiagnostics(vscode.Uri.file(file())).filter((x) => x.source === 'NetCam');
@@ -40,13 +46,11 @@ describe('netcam.json diagnostics', function () {
     assert.equal((ws.config.monitors[0].tasks[0] as { port: number }).port, 22);
 
     // A syntax error is located too.
-    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text.replace('"host"', '"host" "')));
-    await doc.save();
+    await saveAs(text.replace('"host"', '"host" "'));
     await waitFor(() => vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'NetCam' && /is not valid JSON/.test(d.message)), 15_000, () => 'syntax diagnostic');
 
     // Fixing the file clears the problems.
-    await editor.edit((e) => e.replace(new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), JSON.stringify(good, null, 2) + '\n'));
-    await doc.save();
+    await saveAs(JSON.stringify(good, null, 2) + '\n');
     await waitFor(() => !vscode.languages.getDiagnostics(doc.uri).some((d) => d.source === 'NetCam'), 15_000, () => 'diagnostics cleared');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
