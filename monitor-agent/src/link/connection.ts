@@ -60,6 +60,8 @@ export class ManagerConnection {
   private tokens: number;
   private lastRefill = performance.now();
   private resumeTimer: NodeJS.Timeout | null = null;
+  /** Decoded frames waiting for a rate-limit token. */
+  private readonly inbound: unknown[] = [];
   private readonly checkTimer: NodeJS.Timeout;
   private closed = false;
   /** close()/fail() was called: nothing more is written, the first reason stands. */
@@ -195,9 +197,36 @@ export class ManagerConnection {
     const now = performance.now();
     if (payloads.length) this.lastFrameAt = now;
     this.frameStartedAt = this.decoder.inFrame ? (this.frameStartedAt ?? now) : null;
-    for (const payload of payloads) {
-      if (this.closed || this.closing || this.socket.destroyed) return;
-      this.takeToken();
+    for (const p of payloads) this.inbound.push(p);
+    this.processInbound();
+  }
+
+  /**
+   * Handles decoded frames at most at the configured rate. Over the rate, reading pauses
+   * (TCP backpressure) and the rest of the already-decoded frames wait for tokens; the
+   * queue holds at most one read chunk's worth because reading stays paused meanwhile.
+   */
+  private processInbound(): void {
+    while (this.inbound.length) {
+      if (this.closed || this.closing || this.socket.destroyed) {
+        this.inbound.length = 0;
+        return;
+      }
+      const now = performance.now();
+      this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.rate.perSecond);
+      this.lastRefill = now;
+      if (this.tokens < 1) {
+        this.socket.pause();
+        if (!this.resumeTimer) {
+          this.resumeTimer = setTimeout(() => {
+            this.resumeTimer = null;
+            this.processInbound();
+          }, Math.ceil((1 - this.tokens) * (1000 / this.rate.perSecond)));
+        }
+        return;
+      }
+      this.tokens -= 1;
+      const payload = this.inbound.shift();
       let message: ManagerMessage;
       try {
         message = parseManagerMessage(payload);
@@ -213,21 +242,7 @@ export class ManagerConnection {
         return;
       }
     }
-  }
-
-  private takeToken(): void {
-    const now = performance.now();
-    this.tokens = Math.min(this.rate.burst, this.tokens + ((now - this.lastRefill) / 1000) * this.rate.perSecond);
-    this.lastRefill = now;
-    this.tokens -= 1;
-    if (this.tokens < 0 && !this.resumeTimer) {
-      // Over the rate: stop reading until the bucket has a token again.
-      this.socket.pause();
-      this.resumeTimer = setTimeout(() => {
-        this.resumeTimer = null;
-        if (!this.closed) this.socket.resume();
-      }, Math.ceil((-this.tokens + 1) * (1000 / this.rate.perSecond)));
-    }
+    if (!this.closed && !this.closing && this.socket.isPaused()) this.socket.resume();
   }
 
   private check(): void {

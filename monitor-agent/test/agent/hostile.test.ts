@@ -184,3 +184,27 @@ describe('agent: hostile and broken peers', function () {
     assert.ok(started.backlog > 0);
   });
 });
+
+describe('agent: per-connection message rate limit', function () {
+  this.timeout(20_000);
+  it('a flood of messages is throttled (reading pauses), not fatal and not dropped', async () => {
+    const dir = tempDir();
+    const agent = await startTestAgent(dir.path, { rate: { perSecond: 100, burst: 10 } });
+    const m = await TestManager.connect({ port: agent.port, key: agent.key, heartbeatMs: 0 });
+    try {
+      await m.take('hello');
+      const hb = encodeFrame({ type: 'heartbeat', ts: new Date().toISOString(), ackedSeq: 0, lastSeq: 0, queued: 0 });
+      const t0 = performance.now();
+      m.socket.write(Buffer.concat([...Array.from({ length: 110 }, () => hb), encodeFrame({ type: 'setId', monitorId: 'flood' })]));
+      await m.take('idAck', 5000);
+      const ms = performance.now() - t0;
+      // 10 in the burst, the other 100 at 100/s: the setId behind them waits about a second.
+      assert.ok(ms >= 700, `idAck after ${Math.round(ms)} ms: the flood was not throttled`);
+      assert.ok(!m.closed);
+    } finally {
+      await m.close();
+      await agent.close();
+      dir.remove();
+    }
+  });
+});
