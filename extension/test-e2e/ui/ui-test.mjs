@@ -50,6 +50,7 @@ export async function runUiTests({ repo, tools, browser, tempDir, report }) {
     await ctx.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await ctx.page.locator('.activitybar').waitFor({ timeout: 60_000 });
     await hideSecondarySideBar(ctx.page);
+    await widenSideBar(ctx.page, 460);
   });
 
   step('clicks the NetCam activity-bar icon and sees the welcome view', async () => {
@@ -110,6 +111,23 @@ export async function runUiTests({ repo, tools, browser, tempDir, report }) {
     await dismissNotifications(page);
     await page.waitForTimeout(500);
     await shot(page, 'netcam-collecting.png');
+  });
+
+  step('hovers a task and sees the last result\'s details in the tooltip', async () => {
+    const { page } = ctx;
+    const row = page.locator('.part.sidebar .monaco-list-row[aria-label^="tcp task tcp-2"]').first();
+    const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: 'Last result' }).first();
+    for (let attempt = 0; attempt < 3 && !(await hover.isVisible().catch(() => false)); attempt++) {
+      await page.mouse.move(5, 400);
+      await row.hover();
+      await hover.waitFor({ timeout: 8_000 }).catch(() => {});
+    }
+    const text = await hover.innerText({ timeout: STEP_TIMEOUT });
+    for (const want of [/Status: down/, /Last result: down, \d+ s ago/, /Error: refused/, /state: refused/]) {
+      if (!want.test(text)) throw new Error(`tooltip lacks ${want}:\n${text}`);
+    }
+    await shot(page, 'netcam-tooltip.png');
+    await page.mouse.move(5, 400);
   });
 
   step('opens the result console and sees results stream in', async () => {
@@ -263,6 +281,18 @@ async function treeRow(page, re, timeout = STEP_TIMEOUT) {
     const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     return labels.some((l) => re.test(l));
   }, timeout, async () => `a tree row matching ${re}; rows: ${JSON.stringify(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))))}`, page);
+}
+
+/** Drags the side bar's sash so descriptions are not cut off in screenshots (best effort). */
+async function widenSideBar(page, width) {
+  const box = await page.locator('.part.sidebar').boundingBox().catch(() => null);
+  if (!box) return;
+  const x = box.x + box.width;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, y, { steps: 8 });
+  await page.mouse.up();
 }
 
 /** The chat panel on the right is not ours: close it so screenshots show NetCam. */
