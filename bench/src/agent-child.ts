@@ -37,6 +37,8 @@ export interface AgentWindowStats {
   /** Event-loop delay p99 (ms, sampling resolution subtracted). */
   loopDelayP99: number;
   skippedRuns: number;
+  /** process.memoryUsage() at the end of the window, MB. */
+  memory: { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
   spool: ReturnType<RunningAgent['stats']>;
 }
 
@@ -131,7 +133,7 @@ class RunRecorder {
     this.windowOpen = true;
   }
 
-  closeWindow(): Omit<AgentWindowStats, 'loopDelayP99' | 'skippedRuns' | 'spool'> {
+  closeWindow(): Omit<AgentWindowStats, 'loopDelayP99' | 'skippedRuns' | 'spool' | 'memory'> {
     this.windowOpen = false;
     const seconds = (performance.now() - this.windowStartedAt) / 1000;
     const icmp = TYPE_CODES.indexOf('icmp');
@@ -220,7 +222,10 @@ serveIpc({
     const stats = recorder!.closeWindow();
     loopDelay.disable();
     const p99 = loopDelay.percentile(99) / 1e6 - 10;
-    return { ...stats, loopDelayP99: Math.max(0, p99), skippedRuns: agent!.scheduler.skippedRuns, spool: agent!.stats() };
+    const mem = process.memoryUsage();
+    const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
+    const memory = { heapUsed: mb(mem.heapUsed), heapTotal: mb(mem.heapTotal), external: mb(mem.external), arrayBuffers: mb(mem.arrayBuffers) };
+    return { ...stats, loopDelayP99: Math.max(0, p99), skippedRuns: agent!.scheduler.skippedRuns, memory, spool: agent!.stats() };
   },
   stats() {
     return agent!.stats();
@@ -228,6 +233,8 @@ serveIpc({
   async close() {
     await agent?.close();
     agent = null;
+    // Exit on our own (after this reply is sent) so a --cpu-prof profile gets written.
+    setTimeout(() => process.exit(0), 100);
     return true;
   },
 });

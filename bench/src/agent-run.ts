@@ -8,7 +8,7 @@ import { Spool } from '../../monitor-agent/src/spool/spool.js';
 import type { AgentStartArgs, AgentWindowStats } from './agent-child.js';
 import { IpcClient } from './ipc.js';
 import type { ManagerStartArgs, ManagerWindowStats, ReplayStats } from './manager-child.js';
-import { cpuTimes, forkOwned, removeDir, rssMB, sleep, stopChild, tempDir } from './procs.js';
+import { cpuTimes, forkOwned, removeDir, rssMB, sleep, stopChild, tempDir, waitExit } from './procs.js';
 import { slope } from './stats.js';
 import type { TaskInput } from './tasks.js';
 
@@ -84,8 +84,12 @@ export async function runAgentOnce(ctx: RunContext, spec: RunSpec): Promise<RunR
 
   const agentProc = forkOwned(join(ctx.buildDir, 'agent-child.cjs'), join(ctx.logDir, `${slug}-agent.log`), {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: ctx.caFile },
+    // BENCH_PROFILE_DIR=dir: a V8 CPU profile of each agent run, to see where its CPU goes.
+    execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [],
   });
-  const mgrProc = forkOwned(join(ctx.buildDir, 'manager-child.cjs'), join(ctx.logDir, `${slug}-manager.log`));
+  const mgrProc = forkOwned(join(ctx.buildDir, 'manager-child.cjs'), join(ctx.logDir, `${slug}-manager.log`), {
+    execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.BENCH_PROFILE_DIR, 'manager')] : [],
+  });
   const agent = new IpcClient(agentProc, 'agent');
   const mgr = new IpcClient(mgrProc, 'manager');
   try {
@@ -148,6 +152,7 @@ export async function runAgentOnce(ctx: RunContext, spec: RunSpec): Promise<RunR
   } finally {
     await mgr.call('close', {}, 15_000).catch(() => undefined);
     await agent.call('close', {}, 15_000).catch(() => undefined);
+    await Promise.all([waitExit(mgrProc, 3000), waitExit(agentProc, 3000)]);
     await Promise.all([stopChild(mgrProc), stopChild(agentProc)]);
     removeDir(dataDir);
     removeDir(mgrDir);

@@ -2,7 +2,7 @@
 // times, prints the table, writes bench/results/latest.json and docs/performance.md.
 // Every child process and temp dir is owned by procs.ts and removed on any exit.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SPOOL_BUDGET } from '../../monitor-agent/src/spool/spool.js';
@@ -30,6 +30,9 @@ function settings(): Settings {
   const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
   return { quick, runs, scale, only };
 }
+
+/** Fixed digits, or n/a for a figure that does not exist (NaN arrives as null over IPC). */
+const fx = (v: number | null | undefined, digits: number): string => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(digits) : 'n/a');
 
 const log = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
@@ -87,9 +90,10 @@ async function measure(s: Settings, buildDir: string, repoDir: string): Promise<
       log(`${spec.label} (run ${i + 1}/${s.runs}): ${spec.tasks.length} tasks, warm-up ${spec.warmupS} s, window ${spec.windowS} s`);
       const r = await runAgentOnce(ctx, spec);
       log(
-        `  ${r.checksPerS.toFixed(0)} checks/s, ${r.upPct.toFixed(1)} % up, agent CPU ${r.agentCpuPctOfCore.toFixed(1)} % of a core ` +
-          `(${r.agentCpuMsPerCheck.toFixed(3)} ms/check), lateness p99 ${r.agent.lateness.p99.toFixed(2)} ms, RSS ${r.rssMB.toFixed(1)} MB, ` +
-          `delivery p99 ${r.manager.tsToStored.p99.toFixed(1)} ms` +
+        `  ${fx(r.checksPerS, 0)} checks/s, ${fx(r.upPct, 1)} % up, agent CPU ${fx(r.agentCpuPctOfCore, 1)} % of a core ` +
+          `(${fx(r.agentCpuMsPerCheck, 3)} ms/check), lateness p99 ${fx(r.agent.lateness.p99, 2)} ms (ICMP ${fx(r.agent.latenessIcmp.p99, 2)}), ` +
+          `RSS ${fx(r.rssMB, 1)} MB (heap ${r.agent.memory.heapUsed}/${r.agent.memory.heapTotal}), delivery p99 ${fx(r.manager.tsToStored.p99, 1)} ms` +
+          (r.replay ? `, replay ${fx(r.replay.resultsPerSecond, 0)} results/s (prefill ${fx(r.replay.prefillS, 1)} s)` : '') +
           (Object.keys(r.agent.errors).length ? `; errors: ${JSON.stringify(r.agent.errors)}` : ''),
       );
       list.push(r);
@@ -99,7 +103,7 @@ async function measure(s: Settings, buildDir: string, repoDir: string): Promise<
     const list: ToolRun[] = (data.tools[key] = []);
     for (let i = 0; i < s.runs; i++) {
       const r = await fn();
-      log(`  ${key} (run ${i + 1}/${s.runs}): ${r.probesPerS.toFixed(0)} probes/s, ${r.okPct.toFixed(1)} % ok, CPU ${r.cpuPctOfCore.toFixed(1)} % (${r.cpuMsPerProbe.toFixed(3)} ms/probe)`);
+      log(`  ${key} (run ${i + 1}/${s.runs}): ${fx(r.probesPerS, 0)} probes/s, ${fx(r.okPct, 1)} % ok, CPU ${fx(r.cpuPctOfCore, 1)} % (${fx(r.cpuMsPerProbe, 3)} ms/probe)`);
       list.push(r);
     }
   };
@@ -126,6 +130,8 @@ async function measure(s: Settings, buildDir: string, repoDir: string): Promise<
       const backlog = s.quick ? 50_000 : Math.min(hour, fits);
       data.replayPlan = { bytesPerResult, hourResults: hour, hourBytes: hour * bytesPerResult, defaultBudgetBytes: DEFAULT_SPOOL_BUDGET, backlog };
       await repeat({ label: `replay ${backlog} results + 1000 live tasks`, tasks: inProcessMix(1000, servers), warmupS: 1, windowS: w(5, 3), backlog }, 'replay');
+      // The same backlog with a light live load: what the link itself can do.
+      await repeat({ label: `replay ${backlog} results + 10 live tasks`, tasks: inProcessMix(10, servers), warmupS: 1, windowS: w(3, 2), backlog }, 'replayLight');
     }
     // (6) side by side: the same HTTP/TCP/DNS work at the same rate, then ICMP alone.
     if (want('compare')) {
@@ -140,7 +146,7 @@ async function measure(s: Settings, buildDir: string, repoDir: string): Promise<
     if (want('fidelity')) {
       log('fidelity: agent probes vs ping, curl, dig on the same targets');
       data.fidelity = await measureFidelity(servers, s.quick ? 30 : 200);
-      for (const f of data.fidelity) log(`  ${f.what}: agent ${f.agentP50.toFixed(3)} ms vs ${f.reference} ${f.referenceP50.toFixed(3)} ms (diff ${f.diffP50.toFixed(3)})`);
+      for (const f of data.fidelity) log(`  ${f.what}: agent ${fx(f.agentP50, 3)} ms vs ${f.reference} ${fx(f.referenceP50, 3)} ms (diff ${fx(f.diffP50, 3)})`);
     }
   } finally {
     await servers.stop();
@@ -153,30 +159,30 @@ async function measure(s: Settings, buildDir: string, repoDir: string): Promise<
 async function runConsoleIngest(repoDir: string, s: Settings): Promise<ConsoleIngest> {
   const script = join(repoDir, 'bench', 'console-ingest.mjs');
   if (!existsSync(script)) return { ran: false, note: 'bench/console-ingest.mjs does not exist yet' };
-  log('console ingest: bench/console-ingest.mjs');
+  // The issue asks for memory after 5 minutes of 1 000 results/s.
+  const seconds = Number(process.env.BENCH_CONSOLE_S) || (s.quick ? 15 : 300);
+  const resultFile = join(repoDir, 'bench', 'results', 'console-ingest.json');
+  rmSync(resultFile, { force: true });
+  log(`console ingest: bench/console-ingest.mjs ${seconds} (webview in Chromium, 1 000 results/s)`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { cwd: repoDir, env: { ...process.env, BENCH_QUICK: s.quick ? '1' : '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [script, String(seconds), '1000'], { cwd: repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => {
+    const collect = (d: Buffer): void => {
       out += d.toString();
       process.stderr.write(d);
-    });
-    const timer = setTimeout(() => child.kill('SIGTERM'), 12 * 60_000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const timer = setTimeout(() => child.kill('SIGTERM'), (seconds + 180) * 1000);
     child.once('close', (code) => {
       clearTimeout(timer);
-      // The script's figures: the last line that is a JSON object, if it printed one.
-      const json = out
-        .trim()
-        .split('\n')
-        .reverse()
-        .find((l) => l.trim().startsWith('{'));
       let figures: Record<string, unknown> | undefined;
       try {
-        figures = json ? (JSON.parse(json) as Record<string, unknown>) : undefined;
+        figures = JSON.parse(readFileSync(resultFile, 'utf8')) as Record<string, unknown>;
       } catch {
         figures = undefined;
       }
-      resolve({ ran: true, exitCode: code, figures, output: out.slice(-4000) });
+      resolve({ ran: true, exitCode: code, seconds, figures, output: out.slice(-4000) });
     });
   });
 }

@@ -36,9 +36,9 @@ export interface ReplayStats {
   /** First backlog result stored -> last backlog result stored, s. */
   streamSeconds: number;
   resultsPerSecond: number;
-  /** Live results (seq > backlog) stored while the backlog was still being delivered. */
+  /** Live results (seq > backlog) made while the backlog was still being delivered. */
   liveDuringReplay: number;
-  /** Live results stored during the replay: ts -> stored. */
+  /** Those live results: ts -> stored. */
   liveTsToStored: Distribution;
 }
 
@@ -67,7 +67,10 @@ function onResult(r: Result): void {
       }
       return;
     }
-    if (!lastBacklogAt && liveDuringReplay.length < 1_000_000) liveDuringReplay.push(t - Date.parse(r.ts));
+    // Live results made while the backlog was still being delivered (they queue behind it:
+    // delivery is in seq order).
+    const ts = Date.parse(r.ts);
+    if ((!lastBacklogAt || ts <= lastBacklogAt) && liveDuringReplay.length < 1_000_000) liveDuringReplay.push(t - ts);
   }
   if (!windowOpen || n >= tsLat.length) return;
   tsLat[n] = t - Date.parse(r.ts);
@@ -139,6 +142,8 @@ serveIpc({
     await manager?.stop('all').catch(() => undefined);
     await manager?.dispose();
     manager = null;
+    // Exit on our own (after this reply is sent) so a --cpu-prof profile gets written.
+    setTimeout(() => process.exit(0), 100);
     return true;
   },
 });

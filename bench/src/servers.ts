@@ -96,6 +96,7 @@ http {
     listen 127.0.0.1:${httpsPort} ssl backlog=4096;
     ssl_certificate ${caFile};
     ssl_certificate_key ${keyFile};
+    ssl_protocols TLSv1.2 TLSv1.3;
     ssl_session_tickets off;
     ssl_session_cache off;
     location / { default_type text/plain; return 200 "netcam bench ok\\n"; }
