@@ -146,7 +146,7 @@ describe('agent: hostile and broken peers', function () {
     const m2 = await TestManager.connect({ port: agent.port, key: agent.key });
     const { started } = await m2.handshake('web-01', null, m.stored);
     assert.equal(started.restarted, false);
-    assert.ok(performance.now() - t0 < 3000, `took ${Math.round(performance.now() - t0)} ms`);
+    assert.ok(performance.now() - t0 < 5000, `took ${Math.round(performance.now() - t0)} ms`);
     await m2.waitFor('results on the new session', () => m2.results.length >= 3, 5000);
     assert.deepEqual(seqCoverage([...m.results, ...m2.results], []).missing, []);
     await m.close();

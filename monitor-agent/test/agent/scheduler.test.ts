@@ -83,7 +83,7 @@ describe('agent scheduler', function () {
     const polite = runs.find((r) => r.task.id === 'polite')!;
     assert.equal(polite.outcome.status, 'down');
     const ms = Number(/after (\d+) ms/.exec(polite.outcome.error!)![1]);
-    assert.ok(ms >= 290 && ms < 500, `aborted after ${ms} ms`);
+    assert.ok(ms >= 290 && ms < 1200, `aborted after ${ms} ms (timeout 300 ms)`);
     const rude = runs.find((r) => r.task.id === 'rude')!;
     assert.deepEqual(rude.outcome, { status: 'down', latencyMs: null, error: 'timeout: probe did not finish within 300 ms', details: {} });
   });
@@ -133,7 +133,8 @@ describe('agent scheduler', function () {
     await until('both running', () => started === 2, 3000);
     const t0 = performance.now();
     await s.stop();
-    assert.ok(performance.now() - t0 < 200, `stop took ${Math.round(performance.now() - t0)} ms`);
+    // The runs' timeout is 9 s: stop must not wait for it.
+    assert.ok(performance.now() - t0 < 1000, `stop took ${Math.round(performance.now() - t0)} ms`);
     assert.equal(aborted.length, 2);
     assert.equal(runs.length, 0, 'cancelled runs report nothing');
     await sleep(1200);
