@@ -56,8 +56,8 @@ function build() {
   return outfile;
 }
 
-async function integration(tools, browser, testsPath) {
-  const root = tempDir('netcam-e2e-int-');
+async function integration(tools, browser, testsPath, mode = 'trusted') {
+  const root = tempDir(`netcam-e2e-${mode}-`);
   const workspace = join(root, 'workspace');
   mkdirSync(workspace);
   const results = join(root, 'results.jsonl');
@@ -65,7 +65,8 @@ async function integration(tools, browser, testsPath) {
   const started = performance.now();
   const server = await startServer(tools, join(root, 'vscode'), {
     smokeDriver: true,
-    env: { NETCAM_E2E_RESULTS: results, NETCAM_E2E_WORKSPACE: workspace, NETCAM_E2E_TMP: root },
+    trusted: mode === 'trusted',
+    env: { NETCAM_E2E_RESULTS: results, NETCAM_E2E_WORKSPACE: workspace, NETCAM_E2E_TMP: root, NETCAM_E2E_MODE: mode },
   });
   let exitCode;
   const logs = [];
@@ -76,7 +77,7 @@ async function integration(tools, browser, testsPath) {
       onLog: (type, args) => logs.push(`${type}: ${Array.isArray(args) ? args.join(' ') : args}`),
     });
   } catch (err) {
-    report('fail', 'integration: extension host run', String(err.message ?? err));
+    report('fail', `integration (${mode}): extension host run`, String(err.message ?? err));
   } finally {
     await stopAll();
   }
@@ -90,7 +91,7 @@ async function integration(tools, browser, testsPath) {
   if (!ended || (exitCode !== 0 && !lines.some((l) => l.event === 'fail'))) {
     report('fail', 'integration: the test run completed', `(exit ${exitCode}; last log lines:)\n${indent(logs.slice(-30).join('\n'))}`);
   }
-  console.log(`  integration suite took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`  integration suite (${mode} workspace) took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 function indent(text) {
@@ -115,7 +116,10 @@ async function main() {
   const testsPath = build();
   const browser = await launchBrowser();
   try {
-    if (wanted('integration')) await integration(tools, browser, testsPath);
+    if (wanted('integration')) {
+      await integration(tools, browser, testsPath, 'trusted');
+      await integration(tools, browser, testsPath, 'untrusted');
+    }
     if (wanted('ui')) await runUiTests({ repo, tools, browser, tempDir, report });
   } finally {
     await browser.close().catch(() => {});

@@ -20,10 +20,14 @@ export function run(): Promise<void> {
   if (grep) mocha.grep(grep);
   // Expose describe/it as globals, then load the (bundled) suites.
   mocha.suite.emit('pre-require', globalThis, 'netcam-e2e', mocha);
-  require('./activation.e2e.js');
-  require('./commands.e2e.js');
-  require('./collect.e2e.js');
-  require('./diagnostics.e2e.js');
+  if (process.env.NETCAM_E2E_MODE === 'untrusted') {
+    require('./untrusted.e2e.js');
+  } else {
+    require('./activation.e2e.js');
+    require('./commands.e2e.js');
+    require('./collect.e2e.js');
+    require('./diagnostics.e2e.js');
+  }
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
       record({ event: 'end', failures });
