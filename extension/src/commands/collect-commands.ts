@@ -8,7 +8,7 @@ import { registerCommand, resolveMonitor, type CommandEnv } from './command-env.
 
 export function registerCollectCommands(env: CommandEnv): void {
   registerCommand(env, 'netcam.collect', async (arg?: unknown) => {
-    const ws = env.workspace();
+    env.workspace(); // no folder: one clear error before any picker
     const id = await resolveMonitor(env, arg, 'Collect results from which monitor?');
     if (!id) return;
     if (!(await ensureSecrets(env, [id]))) return;
