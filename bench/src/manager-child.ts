@@ -55,6 +55,7 @@ let firstBacklogAt = 0;
 let lastBacklogAt = 0;
 const liveDuringReplay: number[] = [];
 let replayDone: (() => void) | null = null;
+let liveCaughtUp: (() => void) | null = null;
 
 function onResult(r: Result): void {
   const t = now();
@@ -71,6 +72,7 @@ function onResult(r: Result): void {
     // delivery is in seq order).
     const ts = Date.parse(r.ts);
     if ((!lastBacklogAt || ts <= lastBacklogAt) && liveDuringReplay.length < 1_000_000) liveDuringReplay.push(t - ts);
+    else if (lastBacklogAt && ts > lastBacklogAt) liveCaughtUp?.();
   }
   if (!windowOpen || n >= tsLat.length) return;
   tsLat[n] = t - Date.parse(r.ts);
@@ -127,6 +129,15 @@ serveIpc({
         };
       });
     }
+    // Everything made during the replay is stored once a result made after it arrives.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 60_000);
+      liveCaughtUp = () => {
+        clearTimeout(timer);
+        liveCaughtUp = null;
+        resolve();
+      };
+    });
     const seconds = (lastBacklogAt - collectAt) / 1000;
     return {
       backlog: args.backlogLastSeq,

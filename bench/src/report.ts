@@ -23,7 +23,7 @@ export interface BenchData {
   runs: Record<string, RunResult[]>;
   tools: Record<string, ToolRun[]>;
   fidelity: FidelityRow[];
-  replayPlan?: { bytesPerResult: number; hourResults: number; hourBytes: number; defaultBudgetBytes: number; backlog: number };
+  replayPlan?: { bytesPerResult: number; hourResults: number; hourBytes: number; defaultBudgetBytes: number; backlog: number; fits: number };
   consoleIngest?: ConsoleIngest;
   totalSeconds: number;
 }
@@ -153,7 +153,8 @@ export function buildRows(d: BenchData): Row[] {
     }
     else add('7 console', 'console ingest (bench/console-ingest.mjs)', `exit ${ci.exitCode}; printed no JSON figures`, '', null, 1);
   }
-  return rows;
+  // Grouped by section number (rows were added in measurement order); sort is stable.
+  return rows.sort((a, b) => parseInt(a.section, 10) - parseInt(b.section, 10));
 }
 
 const mark = (met: boolean | null): string => (met === null ? '' : met ? 'yes' : 'NO');
@@ -228,7 +229,7 @@ ${missed.length ? `**Targets not met in this run:** ${missed.map((r) => `${r.sec
   (link-session.ts: \`history.append\` then the event). ts -> stored = that moment minus the
   result's \`ts\` (agent clock at run start, whole ms; same machine clock). "probe finished ->
   stored" uses a \`benchDoneMs\` field the bench's probe wrapper adds to \`details\`.
-- **Replay.** ${p ? `One hour at 1 000 results/s is ${(p.hourResults / 1e6).toFixed(1)} M results = ${(p.hourBytes / 2 ** 20).toFixed(0)} MiB of spool at ${p.bytesPerResult.toFixed(0)} bytes/result, more than the agent's default spool budget (${(p.defaultBudgetBytes / 2 ** 20).toFixed(0)} MiB), which would drop the oldest and deliver a gap instead. The bench pre-fills the spool (with the agent's \`Spool\` class) with ${p.backlog.toLocaleString('en')} results (${(p.backlog / 60_000).toFixed(1)} min at 1 000/s${d.settings.quick ? ', the quick-mode size' : ', 90 % of the default budget'}), starts the agent on it and lets the manager collect: the backlog goes first, in seq order, while 1 000 live tasks keep running. Rate = backlog / (collect() called -> last backlog result stored), acks included.` : 'not run.'}
+- **Replay.** ${p ? `One hour at 1 000 results/s is ${(p.hourResults / 1e6).toFixed(1)} M results = ${(p.hourBytes / 2 ** 20).toFixed(0)} MiB of spool at ${p.bytesPerResult.toFixed(0)} bytes/result: more than the agent's default spool budget (${(p.defaultBudgetBytes / 2 ** 20).toFixed(0)} MiB, which would drop the oldest results and deliver a gap instead). The largest backlog the default budget keeps is about ${(p.fits / 1000).toFixed(0)} k results (${(p.fits / 60_000).toFixed(0)} min at 1 000/s); at the rates measured here that would take minutes per run and break the 15-minute budget, and the rate is steady after a few seconds, so the bench uses ${p.backlog.toLocaleString('en')} results (${(p.backlog / 60_000).toFixed(1)} min at 1 000/s; \`BENCH_BACKLOG=N\` changes it). It pre-fills the spool with the agent's own \`Spool\` class, starts the agent on it and lets the manager collect: the backlog goes first, in seq order, while the live tasks keep running and spooling behind it. Rate = backlog / (collect() called -> last backlog result stored), handshake and acks included. Replay runs: ${Math.min(d.settings.runs, 2)} per variant.` : 'not run.'}
 - **Fidelity.** The agent's probe functions are called one at a time, interleaved with the
   reference tool on the same target: ICMP vs \`ping\`'s own per-reply times (the agent reports
   ping's numbers, so the difference is ping-run to ping-run noise), HTTP total vs
