@@ -38,7 +38,7 @@ export interface AgentWindowStats {
   loopDelayP99: number;
   skippedRuns: number;
   /** process.memoryUsage() at the end of the window, MB. */
-  memory: { heapUsed: number; heapTotal: number; external: number; arrayBuffers: number };
+  memory: { heapUsed: number; heapLiveAfterGc: number; heapTotal: number; external: number; arrayBuffers: number };
   spool: ReturnType<RunningAgent['stats']>;
 }
 
@@ -222,9 +222,14 @@ serveIpc({
     const stats = recorder!.closeWindow();
     loopDelay.disable();
     const p99 = loopDelay.percentile(99) / 1e6 - 10;
+    // Live heap after a full GC (the agent child runs with --expose-gc): tells retained
+    // memory apart from garbage V8 has not collected yet. RSS was sampled before this.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    const heapBeforeGc = process.memoryUsage().heapUsed;
+    gc?.();
     const mem = process.memoryUsage();
     const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
-    const memory = { heapUsed: mb(mem.heapUsed), heapTotal: mb(mem.heapTotal), external: mb(mem.external), arrayBuffers: mb(mem.arrayBuffers) };
+    const memory = { heapUsed: mb(heapBeforeGc), heapLiveAfterGc: gc ? mb(mem.heapUsed) : NaN, heapTotal: mb(mem.heapTotal), external: mb(mem.external), arrayBuffers: mb(mem.arrayBuffers) };
     return { ...stats, loopDelayP99: Math.max(0, p99), skippedRuns: agent!.scheduler.skippedRuns, memory, spool: agent!.stats() };
   },
   stats() {

@@ -85,7 +85,7 @@ export async function runAgentOnce(ctx: RunContext, spec: RunSpec): Promise<RunR
   const agentProc = forkOwned(join(ctx.buildDir, 'agent-child.cjs'), join(ctx.logDir, `${slug}-agent.log`), {
     env: { ...process.env, NODE_EXTRA_CA_CERTS: ctx.caFile },
     // BENCH_PROFILE_DIR=dir: a V8 CPU profile of each agent run, to see where its CPU goes.
-    execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [],
+    execArgv: ['--expose-gc', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_DIR] : [])],
   });
   const mgrProc = forkOwned(join(ctx.buildDir, 'manager-child.cjs'), join(ctx.logDir, `${slug}-manager.log`), {
     execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', join(process.env.BENCH_PROFILE_DIR, 'manager')] : [],
@@ -125,9 +125,9 @@ export async function runAgentOnce(ctx: RunContext, spec: RunSpec): Promise<RunR
     }
     const cpu1 = cpuTimes(pid);
     const mcpu1 = cpuTimes(mgrProc.pid!);
-    const [a, m] = await Promise.all([agent.call<AgentWindowStats>('windowEnd'), mgr.call<ManagerWindowStats>('windowEnd')]);
     rss.push(rssMB(pid));
     rssT.push((performance.now() - t0) / 3_600_000);
+    const [a, m] = await Promise.all([agent.call<AgentWindowStats>('windowEnd'), mgr.call<ManagerWindowStats>('windowEnd')]);
 
     const checks = Object.values(a.completed).reduce((x, y) => x + y, 0);
     const up = Object.values(a.up).reduce((x, y) => x + y, 0);

@@ -100,7 +100,7 @@ async function measure(s: Settings, buildDir: string, repoDir: string): Promise<
       log(
         `  ${fx(r.checksPerS, 0)} checks/s, ${fx(r.upPct, 1)} % up, agent CPU ${fx(r.agentCpuPctOfCore, 1)} % of a core ` +
           `(${fx(r.agentCpuMsPerCheck, 3)} ms/check), lateness p99 ${fx(r.agent.lateness.p99, 2)} ms (ICMP ${fx(r.agent.latenessIcmp.p99, 2)}), ` +
-          `RSS ${fx(r.rssMB, 1)} MB (heap ${r.agent.memory.heapUsed}/${r.agent.memory.heapTotal}), delivery p99 ${fx(r.manager.tsToStored.p99, 1)} ms` +
+          `RSS ${fx(r.rssMB, 1)} MB (heap ${r.agent.memory.heapUsed} MB, ${fx(r.agent.memory.heapLiveAfterGc, 1)} MB live after GC), delivery p99 ${fx(r.manager.tsToStored.p99, 1)} ms` +
           (r.replay ? `, replay ${fx(r.replay.resultsPerSecond, 0)} results/s (prefill ${fx(r.replay.prefillS, 1)} s)` : '') +
           (Object.keys(r.agent.errors).length ? `; errors: ${JSON.stringify(r.agent.errors)}` : ''),
       );

@@ -69,6 +69,7 @@ export function buildRows(d: BenchData): Row[] {
     add('2 lateness', 'event-loop delay p99 / runs skipped (previous run still going)', `${f(med(k, (r) => r.agent.loopDelayP99), 1)} ms / ${f(med(k, (r) => r.agent.skippedRuns), 0)}`, '', null, n(k));
     const rss = med(k, (r) => r.rssMB);
     add('3 memory', 'agent RSS at 1 000 tasks', `${f(rss)} MB`, '<= 80 MB', rss <= 80, n(k));
+    add('3 memory', '  ... JS heap used / live after a forced GC', `${f(med(k, (r) => r.agent.memory.heapUsed))} / ${f(med(k, (r) => r.agent.memory.heapLiveAfterGc))} MB`, '', null, n(k));
     add('3 memory', `RSS growth over the ${f(med(k, (r) => r.windowS), 0)} s window (linear fit)`, `${f(med(k, (r) => r.rssSlopeMBPerH), 1)} MB/h`, 'no growth', null, n(k));
     const p99d = med(k, (r) => r.manager.tsToStored.p99);
     add('4 delivery', 'result ts -> stored by the manager (TLS-PSK): p50', `${f(med(k, (r) => r.manager.tsToStored.p50), 2)} ms`, '', null, n(k));
@@ -96,7 +97,7 @@ export function buildRows(d: BenchData): Row[] {
     const rss = med(k, (r) => r.rssMB);
     const base = n('inproc') ? med('inproc', (r) => r.rssMB) : NaN;
     const per1000 = (rss - base) / 4;
-    add('3 memory', 'agent RSS at 5 000 tasks (@5 s, the same 1 000 checks/s)', `${f(rss)} MB`, '', null, n(k));
+    add('3 memory', 'agent RSS at 5 000 tasks (@5 s, the same 1 000 checks/s)', `${f(rss)} MB (heap live after GC ${f(med(k, (r) => r.agent.memory.heapLiveAfterGc))} MB)`, '', null, n(k));
     add('3 memory', '  ... per further 1 000 tasks', `${f(per1000)} MB`, '<= 10 MB', Number.isFinite(per1000) ? per1000 <= 10 : null, n(k));
   }
   if (n('replay') && d.replayPlan) {
