@@ -2,7 +2,8 @@
 // manager code) into a temp dir with esbuild, then runs it. The agent and manager run as
 // compiled bundles, like the shipped ones, so their CPU numbers carry no loader overhead.
 // Settings (env): BENCH_QUICK=1 (about 2 minutes, 1 run per measurement), BENCH_RUNS=N,
-// BENCH_SCALE=x (multiplies every measurement window), BENCH_ONLY=a,b (sections by name).
+// BENCH_SCALE=x (multiplies every measurement window), BENCH_ONLY=a,b (sections by name),
+// BENCH_BACKLOG=N (replay size), BENCH_CONSOLE_S=s (console ingest duration).
 import * as esbuild from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,5 +30,6 @@ await esbuild.build({
   logLevel: 'warning',
 });
 
-const { runBench } = await import(pathToFileURL(join(buildDir, 'main.cjs')).href);
-process.exitCode = await runBench({ buildDir, repoDir: process.cwd() });
+const { runBench, reportOnly } = await import(pathToFileURL(join(buildDir, 'main.cjs')).href);
+// --report-only: rewrite docs/performance.md from bench/results/latest.json without measuring.
+process.exitCode = process.argv.includes('--report-only') ? reportOnly({ repoDir: process.cwd() }) : await runBench({ buildDir, repoDir: process.cwd() });

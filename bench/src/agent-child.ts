@@ -38,9 +38,12 @@ export interface AgentWindowStats {
   loopDelayP99: number;
   skippedRuns: number;
   /** process.memoryUsage() at the end of the window, MB. */
-  memory: { heapUsed: number; heapLiveAfterGc: number; heapTotal: number; external: number; arrayBuffers: number };
+  memory: { heapUsed: number; heapLiveAfterGc: number; liveGrowthMBPerH: number; heapTotal: number; external: number; arrayBuffers: number };
   spool: ReturnType<RunningAgent['stats']>;
 }
+
+/** Run starts this soon after the window opens are not counted as lateness (the GC above). */
+const WINDOW_GRACE_MS = 250;
 
 const TYPE_CODES: TaskType[] = ['icmp', 'traceroute', 'http', 'https', 'ntp', 'dns', 'tcp', 'udp', 'echo'];
 
@@ -100,7 +103,7 @@ class RunRecorder {
     const I = this.intervalMs[i];
     const off = t - this.anchor[i] - Math.round((t - this.anchor[i]) / I) * I;
     if (off < this.minOffset[i]) this.minOffset[i] = off;
-    if (this.windowOpen && this.n < this.maxRecords) {
+    if (this.windowOpen && t >= this.windowStartedAt + WINDOW_GRACE_MS && this.n < this.maxRecords) {
       this.offsets[this.n] = off;
       this.offsetTask[this.n] = i;
       this.n++;
@@ -171,6 +174,7 @@ class RunRecorder {
 
 let agent: RunningAgent | null = null;
 let recorder: RunRecorder | null = null;
+let liveHeapAtStart = NaN;
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 function wrap(registry: ProbeRegistry, rec: () => RunRecorder | null): ProbeRegistry {
@@ -213,6 +217,11 @@ serveIpc({
     return { port: agent.port, secret, pid: process.pid };
   },
   windowStart() {
+    // Live heap at the start (after a full GC), for the growth over the window; the GC
+    // pause is kept out of the lateness figures (see openWindow's grace).
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    liveHeapAtStart = gc ? process.memoryUsage().heapUsed : NaN;
     recorder!.openWindow();
     loopDelay.reset();
     loopDelay.enable();
@@ -229,7 +238,8 @@ serveIpc({
     gc?.();
     const mem = process.memoryUsage();
     const mb = (b: number): number => Math.round((b / 2 ** 20) * 10) / 10;
-    const memory = { heapUsed: mb(heapBeforeGc), heapLiveAfterGc: gc ? mb(mem.heapUsed) : NaN, heapTotal: mb(mem.heapTotal), external: mb(mem.external), arrayBuffers: mb(mem.arrayBuffers) };
+    const liveGrowthMBPerH = ((mem.heapUsed - liveHeapAtStart) / 2 ** 20) / (stats.seconds / 3600);
+    const memory = { heapUsed: mb(heapBeforeGc), heapLiveAfterGc: gc ? mb(mem.heapUsed) : NaN, liveGrowthMBPerH: gc ? Math.round(liveGrowthMBPerH * 10) / 10 : NaN, heapTotal: mb(mem.heapTotal), external: mb(mem.external), arrayBuffers: mb(mem.arrayBuffers) };
     return { ...stats, loopDelayP99: Math.max(0, p99), skippedRuns: agent!.scheduler.skippedRuns, memory, spool: agent!.stats() };
   },
   stats() {

@@ -38,6 +38,15 @@ const log = (line: string): void => {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 };
 
+/** Rewrites docs/performance.md from bench/results/latest.json (after editing report.ts's text). */
+export function reportOnly({ repoDir }: { repoDir: string }): number {
+  const data = JSON.parse(readFileSync(join(repoDir, 'bench', 'results', 'latest.json'), 'utf8')) as BenchData;
+  const rows = buildRows(data);
+  printTable(rows, data);
+  writePerformanceDoc(join(repoDir, 'docs', 'performance.md'), rows, data);
+  return 0;
+}
+
 export async function runBench({ buildDir, repoDir }: { buildDir: string; repoDir: string }): Promise<number> {
   const onSignal = (sig: string): void => {
     log(`${sig}: stopping every server and child, removing temp dirs`);
