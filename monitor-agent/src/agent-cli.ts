@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { startAgent, type RunningAgent } from './agent.js';
 import { defaultDataDir } from './data-dir.js';
 import { formatLine } from './log.js';
-import { probes } from './probes/index.js';
+import { findPing, missingPingText, probes } from './probes/index.js';
 import { DEFAULT_SPOOL_BUDGET, MIN_SPOOL_BUDGET } from './spool/spool.js';
 import { AGENT_VERSION } from './version.js';
 
@@ -203,6 +203,8 @@ export async function runAgentCli(argv: string[]): Promise<number> {
     return 1;
   }
 
+  for (const line of startupWarnings()) process.stdout.write(`${formatLine(line)}\n`);
+
   return new Promise<number>((resolve) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
@@ -235,4 +237,15 @@ export async function runAgentCli(argv: string[]): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+/** What an operator should know at start: icmp/traceroute need the system ping; root is more than needed. */
+export function startupWarnings(): string[] {
+  const lines: string[] = [];
+  const ping = findPing();
+  lines.push(ping ? `icmp and traceroute checks use ${ping}` : `warning: icmp and traceroute checks will be down: ${missingPingText()}`);
+  if (process.getuid?.() === 0) {
+    lines.push('warning: running as root; only ping needs privileges (it carries cap_net_raw): see docs/agent.md for the systemd unit with a dedicated user');
+  }
+  return lines;
 }
