@@ -5,7 +5,7 @@
  * ```ts
  * const manager = new Manager({ configPath, historyDir, secrets, log });
  * await manager.ready;                       // netcam.json read (a broken file: manager.config.issues / onError)
- * manager.onResult((r) => ...);              // every stored result (duplicates dropped), seq order per monitor
+ * manager.onResult((r, meta) => ...);        // every stored result (duplicates dropped), seq order per monitor; meta.backfilled: from the agent's backlog
  * manager.onGap((monitorId, gap) => ...);    // describeGap(gap): "N results lost between T1 and T2 (reason)"
  * manager.onMonitorState((s) => ...);        // link: idle|connecting|connected|backingOff|stopped|error (+ nextRetryAt, lastError)
  * manager.onTaskState((monitorId, t) => ...);// status: up|degraded|down|stale|unknown
@@ -49,6 +49,7 @@ export {
   type HistoryQuery,
   type LinkState,
   type MonitorState,
+  type ResultMeta,
   type TaskState,
   type TaskStatus,
   type Uptime,

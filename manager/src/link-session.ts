@@ -28,7 +28,8 @@ export interface SessionTimings {
 
 export interface SessionHooks {
   onStarted(started: Started): void;
-  onResults(results: Result[]): void;
+  /** `backlogUpTo`: the agent's last seq at hello; results up to it were produced while no manager was connected. */
+  onResults(results: Result[], backlogUpTo: number): void;
   onGap(gap: Gap): void;
   onHeard(): void;
 }
@@ -41,6 +42,8 @@ export class LinkSession {
   private readonly abort = new AbortController();
   private streaming = false;
   private stored = 0;
+  /** The agent's `hello.lastSeq`: everything up to it is backlog (backfilled), later seqs are live. */
+  private backlogUpTo = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private processing: Promise<void> = Promise.resolve();
   private stoppedWaiter: (() => void) | undefined;
@@ -157,6 +160,7 @@ export class LinkSession {
       if (ready.hash !== hash) this.refuseEcho(conn, `tasksHash: sent ${hash.slice(0, 12)}…, agent has ${ready.hash.slice(0, 12)}…`);
     }
 
+    this.backlogUpTo = hello.lastSeq;
     let after = await this.history.lastSeq(monitor.id);
     if (hello.lastSeq < after) {
       // The agent's numbering went back: its spool was wiped. Accept its new numbering
@@ -212,7 +216,7 @@ export class LinkSession {
         if (fresh.length) {
           await this.history.append(this.monitor.id, fresh);
           this.stored = high;
-          this.hooks.onResults(fresh);
+          this.hooks.onResults(fresh, this.backlogUpTo);
         }
         conn.send({ type: 'ack', seq: this.stored });
         return;

@@ -7,7 +7,7 @@ import { HistoryStore } from './history-store.js';
 import { levelLogger, silentLogger, type Logger, type LogLevel } from './log.js';
 import { MonitorLink } from './monitor-link.js';
 import type { SecretProvider } from './secrets.js';
-import type { FleetState, MonitorState, TaskState } from './types.js';
+import type { FleetState, MonitorState, ResultMeta, TaskState } from './types.js';
 
 export interface ManagerOptions {
   /** Path of netcam.json (need not exist yet). */
@@ -44,13 +44,17 @@ export class Manager {
   private readonly subscriptions: Disposable[] = [];
   private disposed = false;
 
-  private readonly results = new Emitter<[Result]>();
+  private readonly results = new Emitter<[Result, ResultMeta]>();
   private readonly gaps = new Emitter<[string, Gap]>();
   private readonly monitorStates = new Emitter<[MonitorState]>();
   private readonly taskStates = new Emitter<[string, TaskState]>();
   private readonly logs = new Emitter<[LogLevel, string]>();
 
-  /** Every stored result (duplicates already dropped), in seq order per monitor. */
+  /**
+   * Every stored result (duplicates already dropped), in seq order per monitor, with
+   * `meta.backfilled` true when it comes from the agent's backlog (produced while no
+   * manager was connected: late, not an outage now).
+   */
   readonly onResult = this.results.event;
   /** Results an agent had to drop: show `describeGap(gap)`. */
   readonly onGap = this.gaps.event;
@@ -191,8 +195,8 @@ export class Manager {
     link.stateChanged.event((s) => this.monitorStates.fire(s));
     link.taskChanged.event((t) => this.taskStates.fire(link.id, t));
     link.gapArrived.event((g) => this.gaps.fire(link.id, g));
-    link.resultsArrived.event((rs) => {
-      for (const r of rs) this.results.fire(r);
+    link.resultsArrived.event((rs, backlogUpTo) => {
+      for (const r of rs) this.results.fire(r, { backfilled: r.seq <= backlogUpTo });
     });
     return link;
   }

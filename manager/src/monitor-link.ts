@@ -36,7 +36,8 @@ export class MonitorLink {
   readonly health: MonitorHealth;
 
   readonly stateChanged = new Emitter<[MonitorState]>();
-  readonly resultsArrived = new Emitter<[Result[]]>();
+  /** Results and the highest seq that came from the agent's backlog (see ResultMeta). */
+  readonly resultsArrived = new Emitter<[Result[], number]>();
   readonly gapArrived = new Emitter<[Gap]>();
   readonly taskChanged = new Emitter<[TaskState]>();
 
@@ -154,9 +155,9 @@ export class MonitorLink {
           this.setState('connected');
           this.settleFirstAttempt();
         },
-        onResults: (results) => {
+        onResults: (results, backlogUpTo) => {
           for (const r of results) this.health.record(r);
-          this.resultsArrived.fire(results);
+          this.resultsArrived.fire(results, backlogUpTo);
         },
         onGap: (gap) => this.gapArrived.fire(gap),
         onHeard: () => (this.lastHeardAt = Date.now()),

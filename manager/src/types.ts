@@ -43,6 +43,13 @@ export interface MonitorState {
   tasks: TaskState[];
 }
 
+/** What the manager knows about a delivered result beyond the result itself. */
+export interface ResultMeta {
+  /** From the agent's backlog: its seq was at most the agent's `hello.lastSeq` at handshake,
+   *  i.e. it was produced while no manager was connected. */
+  backfilled: boolean;
+}
+
 export interface FleetState {
   monitors: MonitorState[];
 }

@@ -75,6 +75,32 @@ describe('manager links (in-test agent peer)', function () {
     assert.equal(agent.received.filter((t) => t === 'tasks').length, 1);
   });
 
+  it('flags results from the agent backlog as backfilled and live ones as not', async () => {
+    agent = await FakeAgent.start({ secret, resultEveryMs: 50 });
+    writeConfig(join(tmp.dir, 'netcam.json'), [{ id: 'm1', host: '127.0.0.1', port: agent.port, tasks }]);
+    manager = makeManager(tmp.dir, { m1: secret });
+    const got: { seq: number; backfilled: boolean }[] = [];
+    manager.onResult((r, meta) => got.push({ seq: r.seq, backfilled: meta.backfilled }));
+    await manager.collect(['m1']);
+    await waitFor(() => got.length >= 4, 5000, 'first live results');
+    // The manager goes away; the agent keeps monitoring and buffering.
+    await manager.disconnect();
+    const seenBefore = got.length;
+    const awayFrom = agent.seq;
+    await waitFor(() => agent!.seq >= awayFrom + 6, 5000, 'results produced while away');
+    await manager.collect(['m1']);
+    const backlogUpTo = agent.helloLastSeqs.at(-1)!;
+    await waitFor(() => got.some((g) => g.seq > backlogUpTo + 3), 5000, 'live results after the backlog');
+    const first = got.slice(0, seenBefore);
+    const second = got.slice(seenBefore);
+    assert.ok(first.every((g) => !g.backfilled), 'results streamed live in the first session are not backfilled');
+    const backlog = second.filter((g) => g.seq <= backlogUpTo);
+    assert.ok(backlog.length >= 6, `the backlog arrived (${backlog.length} results)`);
+    assert.ok(backlog.every((g) => g.backfilled), 'every backlog result is flagged backfilled');
+    const live = second.filter((g) => g.seq > backlogUpTo);
+    assert.ok(live.length >= 3 && live.every((g) => !g.backfilled), 'results produced after the reconnect are live');
+  });
+
   it('stop ends the tasks on the agent; disconnect leaves them running', async () => {
     agent = await FakeAgent.start({ secret, resultEveryMs: 100 });
     writeConfig(join(tmp.dir, 'netcam.json'), [{ id: 'm1', host: '127.0.0.1', port: agent.port, tasks }]);

@@ -98,7 +98,8 @@ export function toUnsubscribe(handle: unknown): () => void {
   return () => {};
 }
 
-/** Results older than this on arrival count as backfilled when the source does not say. */
+/** Fallback only: results older than this on arrival count as backfilled when the source
+ *  gives no flag (the Manager does: `onResult(r, { backfilled })`). */
 export const BACKFILL_AGE_MS = 120_000;
 
 export function inferBackfilled(r: Result, arrivalMs: number): boolean {

@@ -32,6 +32,8 @@ export class FakeAgent {
   ackedSeq = 0;
   spool: Result[] = [];
   received: string[] = [];
+  /** The `lastSeq` of every hello this agent sent, in order. */
+  helloLastSeqs: number[] = [];
   private pending: Task[] | null = null;
   private timers: NodeJS.Timeout[] = [];
   private live: tls.TLSSocket | null = null;
@@ -98,6 +100,7 @@ export class FakeAgent {
         this.received.push(m.type);
         switch (m.type) {
           case 'hello':
+            this.helloLastSeqs.push(this.seq);
             send({
               type: 'hello', v: PROTOCOL_VERSION, role: 'agent', software: 'fake-agent/0',
               monitorId: this.monitorId, tasksHash: this.tasks.length ? tasksHash(this.tasks) : null, lastSeq: this.seq, ackedSeq: this.ackedSeq,
