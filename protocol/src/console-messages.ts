@@ -78,6 +78,8 @@ export interface UptimeMessage { type: 'uptime'; monitorId: string; taskId: stri
 export interface ExportedMessage { type: 'exported'; format: ExportFormat; path: string | null; error: string | null }
 /** A palette command mirrored into the webview (every toolbar action has one). */
 export interface CommandMessage { type: 'command'; command: ConsoleCommand }
+/** "Show in Console": narrow the rows to this monitor (and task) and chart that task. */
+export interface FocusMessage { type: 'focus'; monitorId: string; taskId?: string }
 
 export type HostToWebview =
   | SnapshotMessage
@@ -86,7 +88,8 @@ export type HostToWebview =
   | ChartDataMessage
   | UptimeMessage
   | ExportedMessage
-  | CommandMessage;
+  | CommandMessage
+  | FocusMessage;
 
 // ---- webview → host ----
 export interface ReadyMessage {
@@ -216,6 +219,8 @@ export function isHostToWebview(v: unknown): v is HostToWebview {
       return (EXPORT_FORMATS as readonly unknown[]).includes(v.format) && isStrOrNull(v.path) && isStrOrNull(v.error);
     case 'command':
       return (CONSOLE_COMMANDS as readonly unknown[]).includes(v.command);
+    case 'focus':
+      return isId(v.monitorId) && (v.taskId === undefined || isId(v.taskId));
     default:
       return false;
   }
