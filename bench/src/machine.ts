@@ -32,7 +32,7 @@ export function describeMachine(): Machine {
       nginx: firstLine('nginx', ['-v']).replace(/^nginx version: /, ''),
       blackbox_exporter: firstLine('prometheus-blackbox-exporter', ['--version']).replace(/\s*\(.*$/, ''),
       fping: firstLine('fping', ['-v']),
-      chronyd: firstLine('chronyd', ['-v']).replace(/\s*\(.*$/, ''),
+      chronyd: firstLine('chronyd', ['-v']).replace(/^.*version /, ''),
       dnsmasq: firstLine('dnsmasq', ['-v']).replace(/\s+Copyright.*$/, ''),
       ping: firstLine('ping', ['-V']),
     },

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SPOOL_BUDGET } from '../../monitor-agent/src/spool/spool.js';
 import { runAgentOnce, prefillSpool, type RunContext, type RunResult, type RunSpec } from './agent-run.js';
@@ -74,6 +75,7 @@ export async function runBench({ buildDir, repoDir }: { buildDir: string; repoDi
     const data = await measure(s, buildDir, repoDir);
     data.machine = machine;
     data.totalSeconds = (performance.now() - t0) / 1000;
+    data.loadAvgAtEnd = loadavg()[0];
     const rows = buildRows(data);
     printTable(rows, data);
     const resultsDir = join(repoDir, 'bench', 'results');
