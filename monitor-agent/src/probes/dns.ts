@@ -6,7 +6,7 @@ import type * as dnsPacket from 'dns-packet';
 import type { DnsRecordType, DnsTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
 import { queryTcp, queryUdp, type Wire } from './dns-wire.js';
-import { Budget, down, lookupErrorText, neverThrows, resolveHost } from './util.js';
+import { Budget, down, neverThrows, isOutcome, resolveOrDown } from './util.js';
 
 export interface DnsAnswer {
   name: string;
@@ -81,13 +81,8 @@ export const dnsProbe: Probe<DnsTask> = (task, ctx) =>
   neverThrows(async () => {
     const budget = new Budget(ctx);
     try {
-      let server;
-      try {
-        server = await resolveHost(task.server, budget.signal);
-      } catch (err) {
-        if (budget.signal.aborted) return down(budget.abortText('no address for the server'));
-        return down(lookupErrorText(task.server, err));
-      }
+      const server = await resolveOrDown(task.server, budget, { what: 'no address for the server' });
+      if (isOutcome(server)) return server;
       const results: DnsTypeResult[] = [];
       for (const type of task.recordTypes) {
         const name = type === 'PTR' ? reverseName(task.query) : task.query;

@@ -5,7 +5,7 @@ import { Socket } from 'node:net';
 import { LoremIpsum } from 'lorem-ipsum';
 import type { EchoTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
-import { Budget, down, errorClass, errorText, lookupErrorText, neverThrows, now, resolveHost, round3, up } from './util.js';
+import { Budget, down, errorClass, errorText, neverThrows, now, round3, up, isOutcome, resolveOrDown } from './util.js';
 
 const lorem = new LoremIpsum({ wordsPerSentence: { min: 4, max: 12 } });
 
@@ -19,13 +19,8 @@ export const echoProbe: Probe<EchoTask> = (task, ctx) =>
   neverThrows(async () => {
     const budget = new Budget(ctx);
     try {
-      let resolved;
-      try {
-        resolved = await resolveHost(task.host, budget.signal);
-      } catch (err) {
-        if (budget.signal.aborted) return down(budget.abortText('no address'));
-        return down(lookupErrorText(task.host, err));
-      }
+      const resolved = await resolveOrDown(task.host, budget);
+      if (isOutcome(resolved)) return resolved;
       const payload = echoPayload(task.sentences);
       const ex = task.transport === 'udp'
         ? await exchangeUdp(resolved.address, resolved.family, task.port, payload, budget)

@@ -4,7 +4,7 @@
 import type { IcmpTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
 import { median, missingPingText, runPing, type PingReport } from './ping-run.js';
-import { Budget, down, lookupErrorText, neverThrows, resolveHost, round3 } from './util.js';
+import { Budget, down, neverThrows, round3, isOutcome, resolveOrDown } from './util.js';
 
 const INTERVAL_S = 0.2;
 
@@ -15,13 +15,8 @@ export const icmpProbe: Probe<IcmpTask> = (task, ctx) =>
     const budget = new Budget(ctx, (task.count - 1) * INTERVAL_S * 1000 + ctx.timeoutMs + 500);
     try {
       const family = task.ipVersion === '4' ? 4 : task.ipVersion === '6' ? 6 : 0;
-      let resolved;
-      try {
-        resolved = await resolveHost(task.host, budget.signal, family);
-      } catch (err) {
-        if (budget.signal.aborted) return down(budget.abortText('no address'), { resolvedIp: null });
-        return down(lookupErrorText(task.host, err), { resolvedIp: null });
-      }
+      const resolved = await resolveOrDown(task.host, budget, { family, details: () => ({ resolvedIp: null }) });
+      if (isOutcome(resolved)) return resolved;
       const report = await runPing({
         target: resolved.address,
         family: resolved.family,

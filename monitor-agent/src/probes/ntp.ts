@@ -6,7 +6,7 @@ import { createSocket } from 'node:dgram';
 import type { NtpTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
 import { clientRequest, KISS_CODES, NTP_PACKET_BYTES, parseReply, type NtpReply } from './ntp-packet.js';
-import { Budget, down, errorText, lookupErrorText, neverThrows, resolveHost, round3 } from './util.js';
+import { Budget, down, errorText, neverThrows, round3, isOutcome, resolveOrDown } from './util.js';
 
 /** Wall-clock ms with sub-ms resolution that never steps during one exchange. */
 const clockMs = (): number => performance.timeOrigin + performance.now();
@@ -23,13 +23,8 @@ export const ntpProbe: Probe<NtpTask> = (task, ctx) =>
   neverThrows(async () => {
     const budget = new Budget(ctx);
     try {
-      let resolved;
-      try {
-        resolved = await resolveHost(task.server, budget.signal);
-      } catch (err) {
-        if (budget.signal.aborted) return down(budget.abortText('no address'));
-        return down(lookupErrorText(task.server, err));
-      }
+      const resolved = await resolveOrDown(task.server, budget);
+      if (isOutcome(resolved)) return resolved;
       const samples: Sample[] = [];
       let lastError = '';
       for (let i = 0; i < task.samples && !budget.signal.aborted; i++) {

@@ -2,7 +2,7 @@
 import { Socket } from 'node:net';
 import type { TcpTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
-import { Budget, down, errorClass, errorText, lookupErrorText, matcher, neverThrows, now, resolveHost, round3, up } from './util.js';
+import { Budget, down, errorClass, errorText, matcher, neverThrows, now, round3, up, isOutcome, resolveOrDown } from './util.js';
 
 /** Banner bytes kept in the result. */
 export const BANNER_CAP = 1024;
@@ -11,13 +11,8 @@ export const tcpProbe: Probe<TcpTask> = (task, ctx) =>
   neverThrows(async () => {
     const budget = new Budget(ctx);
     try {
-      let resolved;
-      try {
-        resolved = await resolveHost(task.host, budget.signal);
-      } catch (err) {
-        if (budget.signal.aborted) return down(budget.abortText('no address'), { state: 'timeout', resolvedIp: null });
-        return down(lookupErrorText(task.host, err), { state: 'unreachable', resolvedIp: null });
-      }
+      const resolved = await resolveOrDown(task.host, budget, { details: (aborted) => (aborted ? { state: 'timeout', resolvedIp: null } : { state: 'unreachable', resolvedIp: null }) });
+      if (isOutcome(resolved)) return resolved;
       const details: Record<string, unknown> = { state: 'timeout', resolvedIp: resolved.address, connectMs: null, banner: null };
       const socket = new Socket();
       const off = () => socket.destroy();

@@ -7,7 +7,7 @@
 import type { TracerouteTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
 import { emptyReport, missingPingText, parseLine, runPing, type PingReport } from './ping-run.js';
-import { Budget, down, lookupErrorText, neverThrows, resolveHost, round3 } from './util.js';
+import { Budget, down, neverThrows, round3, isOutcome, resolveOrDown } from './util.js';
 
 const INTERVAL_S = 0.2;
 
@@ -28,13 +28,8 @@ export const tracerouteProbe: Probe<TracerouteTask> = (task, ctx) =>
     const perProbeS = ctx.timeoutMs / 1000;
     const budget = new Budget(ctx, 2 * ctx.timeoutMs + (task.probesPerHop - 1) * INTERVAL_S * 1000 + 500);
     try {
-      let resolved;
-      try {
-        resolved = await resolveHost(task.host, budget.signal);
-      } catch (err) {
-        if (budget.signal.aborted) return down(budget.abortText('no address'), { resolvedIp: null });
-        return down(lookupErrorText(task.host, err), { resolvedIp: null });
-      }
+      const resolved = await resolveOrDown(task.host, budget, { details: () => ({ resolvedIp: null }) });
+      if (isOutcome(resolved)) return resolved;
       const target = resolved.address;
       let reachedAt = Infinity;
       const hopAborts = new Map<number, AbortController>();

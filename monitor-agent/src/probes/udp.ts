@@ -4,7 +4,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import type { UdpTask } from '../../../protocol/src/index.js';
 import type { Probe } from './types.js';
-import { Budget, down, errorText, lookupErrorText, matcher, neverThrows, now, resolveHost, round3, up } from './util.js';
+import { Budget, down, errorText, matcher, neverThrows, now, round3, up, isOutcome, resolveOrDown } from './util.js';
 
 /** Resend interval: a lost datagram or a late ICMP error gets a second chance within the timeout. */
 const RESEND_MS = 250;
@@ -17,13 +17,8 @@ export const udpProbe: Probe<UdpTask> = (task, ctx) =>
     const budget = new Budget(ctx);
     let socket: Socket | undefined;
     try {
-      let resolved;
-      try {
-        resolved = await resolveHost(task.host, budget.signal);
-      } catch (err) {
-        if (budget.signal.aborted) return down(budget.abortText('no address'), { state: null, resolvedIp: null });
-        return down(lookupErrorText(task.host, err), { state: null, resolvedIp: null });
-      }
+      const resolved = await resolveOrDown(task.host, budget, { details: () => ({ state: null, resolvedIp: null }) });
+      if (isOutcome(resolved)) return resolved;
       const sock = createSocket(resolved.family === 6 ? 'udp6' : 'udp4');
       socket = sock;
       const payload = Buffer.from(task.payload, 'utf8');

@@ -147,6 +147,28 @@ export async function resolveHost(host: string, signal: AbortSignal, family: 0 |
   return { address: r.address, family: r.family as 4 | 6, ms: since(start) };
 }
 
+/**
+ * Resolves `host` within the run's budget. A failure comes back as the `down` outcome the
+ * probe returns as is; `details` may differ by whether the budget ran out (`aborted`).
+ */
+export async function resolveOrDown(
+  host: string,
+  budget: Budget,
+  opts: { family?: 0 | 4 | 6; what?: string; details?: (aborted: boolean) => Record<string, unknown> } = {},
+): Promise<Resolved | ProbeOutcome> {
+  try {
+    return await resolveHost(host, budget.signal, opts.family ?? 0);
+  } catch (err) {
+    const aborted = budget.signal.aborted;
+    const details = opts.details?.(aborted) ?? {};
+    return down(aborted ? budget.abortText(opts.what ?? 'no address') : lookupErrorText(host, err), details);
+  }
+}
+
+export function isOutcome(value: Resolved | ProbeOutcome): value is ProbeOutcome {
+  return 'status' in value;
+}
+
 /** A failed lookup as `dns_error: <host>: <why>`. */
 export function lookupErrorText(host: string, err: unknown): string {
   const e = err as NodeJS.ErrnoException;
