@@ -24,9 +24,19 @@ export interface HistoryStoreOptions {
   fsync?: boolean;
   /** Clock for retention and uptime windows (tests). */
   now?: () => number;
+  /** Called after each `datasync` of a day file (tests count group commits with it). */
+  onDatasync?: (file: string) => void;
 }
 
 type Line = Result | { gap: GapRecord };
+
+/** Appends waiting for the next group commit of one monitor's history. */
+interface PendingCommit {
+  lines: (readonly [string, Line])[];
+  maxSeq: number;
+  /** Settles once the commit that took these lines is on disk. */
+  done: Promise<void>;
+}
 
 export function dayOf(ts: string | number): string {
   return new Date(ts).toISOString().slice(0, 10);
@@ -46,6 +56,9 @@ export class HistoryStore {
   private readonly now: () => number;
   private readonly seqs = new Map<string, Promise<number>>();
   private readonly writing = new Map<string, Promise<unknown>>();
+  private readonly onDatasync: ((file: string) => void) | undefined;
+  /** Per monitor: the queued commit that new appends join (not yet started). */
+  private readonly pending = new Map<string, PendingCommit>();
 
   constructor(readonly dir: string, opts: HistoryStoreOptions = {}) {
     this.retentionDays = opts.retentionDays ?? DEFAULT_RETENTION_DAYS;
@@ -53,6 +66,7 @@ export class HistoryStore {
     this.log = opts.log ?? silentLogger;
     this.fsync = opts.fsync ?? true;
     this.now = opts.now ?? Date.now;
+    this.onDatasync = opts.onDatasync;
   }
 
   private monitorDir(monitorId: string): string {
@@ -80,25 +94,23 @@ export class HistoryStore {
     });
   }
 
-  /** Appends results (in seq order); resolves once they are on disk. Updates lastSeq. */
+  /**
+   * Appends results (in seq order); resolves once they are on disk. Updates lastSeq.
+   * Group commit: appends to one monitor made while its previous write+sync is in flight
+   * are written and synced together by the next commit (one write and one datasync per day
+   * file), in call order; each promise resolves after the sync covering its lines. There is
+   * no timer: an append with nothing in flight starts its commit at once.
+   */
   append(monitorId: string, results: readonly Result[]): Promise<void> {
     if (!results.length) return Promise.resolve();
-    return this.serial(monitorId, async () => {
-      await this.writeLines(monitorId, results.map((r) => [r.ts, r] as const));
-      const max = results[results.length - 1].seq;
-      const prev = await this.lastSeq(monitorId);
-      this.seqs.set(monitorId, Promise.resolve(Math.max(prev, max)));
-    });
+    const lines: (readonly [string, Line])[] = results.map((r) => [r.ts, r] as const);
+    return this.enqueueCommit(monitorId, lines, results[results.length - 1].seq);
   }
 
-  /** Records a gap (it counts as stored for the seqs it covers). */
+  /** Records a gap (it counts as stored for the seqs it covers); group-committed like append. */
   appendGap(monitorId: string, gap: Gap): Promise<void> {
-    return this.serial(monitorId, async () => {
-      const record: GapRecord = { monitorId, fromSeq: gap.fromSeq, toSeq: gap.toSeq, count: gap.count, reason: gap.reason, fromTs: gap.fromTs, toTs: gap.toTs };
-      await this.writeLines(monitorId, [[gap.toTs, { gap: record }]]);
-      const prev = await this.lastSeq(monitorId);
-      this.seqs.set(monitorId, Promise.resolve(Math.max(prev, gap.toSeq)));
-    });
+    const record: GapRecord = { monitorId, fromSeq: gap.fromSeq, toSeq: gap.toSeq, count: gap.count, reason: gap.reason, fromTs: gap.fromTs, toTs: gap.toTs };
+    return this.enqueueCommit(monitorId, [[gap.toTs, { gap: record }]], gap.toSeq);
   }
 
   /** Results matching the query, oldest first (by day file, then arrival order). */
@@ -197,6 +209,26 @@ export class HistoryStore {
     return run;
   }
 
+  /** Joins the monitor's queued commit, or queues a new one behind the work in flight. */
+  private enqueueCommit(monitorId: string, lines: (readonly [string, Line])[], maxSeq: number): Promise<void> {
+    const queued = this.pending.get(monitorId);
+    if (queued) {
+      for (const line of lines) queued.lines.push(line);
+      queued.maxSeq = Math.max(queued.maxSeq, maxSeq);
+      return queued.done;
+    }
+    const commit: PendingCommit = { lines, maxSeq, done: undefined as unknown as Promise<void> };
+    this.pending.set(monitorId, commit);
+    commit.done = this.serial(monitorId, async () => {
+      // From here on, new appends queue the next commit: they are not in this write.
+      this.pending.delete(monitorId);
+      await this.writeLines(monitorId, commit.lines);
+      const prev = await this.lastSeq(monitorId);
+      this.seqs.set(monitorId, Promise.resolve(Math.max(prev, commit.maxSeq)));
+    });
+    return commit.done;
+  }
+
   private async writeLines(monitorId: string, lines: readonly (readonly [string, Line])[]): Promise<void> {
     const dir = this.monitorDir(monitorId);
     await mkdir(dir, { recursive: true });
@@ -211,7 +243,10 @@ export class HistoryStore {
       const handle = await open(join(dir, `${day}.jsonl`), 'a', 0o600);
       try {
         await handle.write(list.join('\n') + '\n');
-        if (this.fsync) await handle.datasync();
+        if (this.fsync) {
+          await handle.datasync();
+          this.onDatasync?.(join(dir, `${day}.jsonl`));
+        }
       } finally {
         await handle.close();
       }

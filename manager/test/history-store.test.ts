@@ -1,6 +1,6 @@
 // History: JSONL per monitor per day, queries, export, uptime, seq across restarts, retention.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, appendFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Result } from '../../protocol/src/index.js';
 import { HistoryStore } from '../src/index.js';
@@ -75,5 +75,48 @@ describe('history store', () => {
     assert.ok(!readdirSync(dir).some((f) => f.endsWith('.jsonl')));
     assert.ok(existsSync(join(dir, 'seq.json')));
     assert.equal(await new HistoryStore(tmp.dir).lastSeq('web:01'), 4, 'seq survives even when every day file is gone');
+  });
+
+  it('group-commits concurrent appends: far fewer syncs than appends, every result durable and in order', async () => {
+    const file = join(tmp.dir, encodeURIComponent('web:01'), '2026-03-10.jsonl');
+    const syncedSeqs = new Set<number>();
+    let syncs = 0;
+    // At each datasync, note which seqs the file holds: an append may resolve only after that.
+    const onDatasync = (path: string) => {
+      syncs += 1;
+      assert.equal(path, file);
+      for (const text of readFileSync(path, 'utf8').split('\n')) if (text) syncedSeqs.add((JSON.parse(text) as { seq?: number; gap?: { toSeq: number } }).seq ?? -1);
+    };
+    const h = new HistoryStore(tmp.dir, { now: () => NOW, onDatasync });
+    const N = 200;
+    const unsynced: number[] = [];
+    const appends: Promise<void>[] = [];
+    for (let seq = 1; seq <= N; seq += 1) {
+      const p = seq === N / 2
+        ? h.appendGap('web:01', { fromSeq: seq, toSeq: seq, count: 1, reason: 'budget', fromTs: new Date(NOW).toISOString(), toTs: new Date(NOW).toISOString() })
+        : h.append('web:01', [result(seq, NOW - 1000 + seq)]);
+      appends.push(p.then(() => void (seq !== N / 2 && !syncedSeqs.has(seq) && unsynced.push(seq))));
+      // Half of the appends arrive while a commit is in flight, half in one synchronous burst.
+      if (seq === N / 2) await new Promise((r) => setImmediate(r));
+    }
+    await Promise.all(appends);
+    assert.deepEqual(unsynced, [], 'every append resolved after a datasync that covered its result');
+    assert.ok(syncs >= 1 && syncs <= N / 10, `${syncs} datasyncs for ${N} appends`);
+    assert.equal(await h.lastSeq('web:01'), N);
+    await h.close();
+    const reopened = new HistoryStore(tmp.dir, { now: () => NOW });
+    assert.deepEqual((await reopened.query({ monitorId: 'web:01' })).map((r) => r.seq), Array.from({ length: N }, (_, i) => i + 1).filter((s) => s !== N / 2));
+    assert.deepEqual((await reopened.gaps({ monitorId: 'web:01' })).map((g) => g.toSeq), [N / 2]);
+    assert.equal(await reopened.lastSeq('web:01'), N);
+  });
+
+  it('an append with nothing in flight is synced on its own, without waiting for company', async () => {
+    let syncs = 0;
+    const h = new HistoryStore(tmp.dir, { now: () => NOW, onDatasync: () => (syncs += 1) });
+    await h.append('web:01', [result(1, NOW)]);
+    assert.equal(syncs, 1);
+    await h.append('web:01', [result(2, NOW)]);
+    assert.equal(syncs, 2);
+    assert.deepEqual((await h.query({})).map((r) => r.seq), [1, 2]);
   });
 });
