@@ -7,9 +7,10 @@ import { AgentSecrets } from './agent-secrets.js';
 import { registerCollectCommands } from './commands/collect-commands.js';
 import { NoFolderError, type CommandEnv, type ConsoleOpener } from './commands/command-env.js';
 import { registerConfigCommands } from './commands/config-commands.js';
+import { registerConsoleCommands } from './commands/console-commands.js';
 import { registerMiscCommands } from './commands/misc-commands.js';
 import { ConfigDiagnostics } from './config/config-diagnostics.js';
-import { ResultConsole } from './console/index.js';
+import { ResultConsole, type ConsoleDataSource } from './console/index.js';
 import { FleetStatusBar } from './feedback/status-bar.js';
 import { StatusNotifier } from './feedback/status-notifier.js';
 import { isCollecting } from './model/tree-model.js';
@@ -54,16 +55,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netcam
   context.subscriptions.push(statusBar, notifier);
 
   // The result console (extension/src/console/) reads the manager's events and history.
-  let resultConsole: ResultConsole | undefined;
-  if (ws) {
-    resultConsole = new ResultConsole(context.extensionUri, ws.manager, { log: (line) => log.info(line) });
-    context.subscriptions.push(resultConsole, resultConsole.registerSerializer());
-  }
+  // It and its serializer exist even without a folder: VS Code restores a console panel
+  // saved in this window only if the serializer is registered during activation.
+  const noData: ConsoleDataSource = { onResult: () => undefined, onGap: () => undefined, getState: () => emptyState };
+  const resultConsole = new ResultConsole(context.extensionUri, ws?.manager ?? noData, { log: (line) => log.info(line) });
+  context.subscriptions.push(resultConsole, resultConsole.registerSerializer());
   const consoleOpener: ConsoleOpener = {
-    open: () => {
-      if (!resultConsole) throw new NoFolderError();
-      resultConsole.show();
+    open: (filter) => {
+      if (!ws) throw new NoFolderError();
+      resultConsole.show(filter);
       resultConsole.refreshMonitors();
+    },
+    runCommand: (command) => {
+      if (!ws) throw new NoFolderError();
+      resultConsole.runCommand(command);
     },
   };
   const env: CommandEnv = {
@@ -79,6 +84,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netcam
   registerConfigCommands(env);
   registerCollectCommands(env);
   registerMiscCommands(env);
+  registerConsoleCommands(env);
 
   let diagnostics: ConfigDiagnostics | undefined;
   const updateContextKeys = () => {
@@ -95,7 +101,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Netcam
   const monitorsChanged = () => {
     changed();
     updateContextKeys();
-    resultConsole?.refreshMonitors();
   };
 
   if (ws) {

@@ -130,6 +130,9 @@ export class ConsoleApp {
       case 'command':
         this.onCommand(m.command);
         break;
+      case 'focus':
+        this.focus(m.monitorId, m.taskId ?? '');
+        break;
     }
     this.requestFrame();
   }
@@ -142,6 +145,19 @@ export class ConsoleApp {
     else if (c === 'exportCsv') this.exportRows('csv');
     else if (c === 'exportJson') this.exportRows('json');
     else if (c === 'focusFilter') this.toolbar.focusFilter();
+  }
+
+  /** "Show in Console": only this monitor/task, whatever else was filtered, and its chart. */
+  private focus(monitor: string, task: string): void {
+    if (!this.tasks.has(monitor)) {
+      this.tasks.set(monitor, new Map());
+      this.tasksChanged = true;
+    }
+    // setFilter → applyFilter, which also charts the task when one is given.
+    this.toolbar.setFilter({ monitor, task, type: '', status: '', text: '' });
+    if (task && (this.chart.monitorId !== monitor || this.chart.taskId !== task)) {
+      this.chart.select(monitor, task, this.tasks.get(monitor)?.get(task));
+    }
   }
 
   private ingest(entries: readonly ConsoleEntry[], live: boolean): void {

@@ -172,6 +172,32 @@ describe('result console webview (Chromium)', function () {
     assert.equal(await cp.page.locator('vscode-textfield.f-text').evaluate((el) => (el as HTMLInputElement).value), 'edge-02 ssh');
   });
 
+  it('"Show in Console" (a focus message) narrows the rows to that task and charts it', async () => {
+    await start(cp);
+    await cp.page.evaluate((b) => (window as unknown as { __flood: Function }).__flood(0, 1200, b, 1000, 50), Date.now() - 1_200_000);
+    await waitShown(cp, 1200);
+    // Leftover filters from earlier use must not hide the focused task's rows.
+    await chooseOption(cp, '.f-status', 'Down');
+    await cp.page.locator('vscode-textfield.f-text input').fill('nothing matches this');
+    await waitShown(cp, 0);
+    await cp.host({ type: 'focus', monitorId: 'db-01', taskId: 'ssh' });
+    // 3 monitors × 4 tasks: 100 rows of db-01/ssh.
+    await waitShown(cp, 100);
+    for (const row of await visibleRows(cp)) assert.deepEqual([row[1], row[2]], ['db-01', 'ssh']);
+    const req = await waitSent(cp, (m) => m.type === 'chartRequest' && m.monitorId === 'db-01' && m.taskId === 'ssh', 'a chart request for db-01/ssh');
+    assert.equal(req.range, '1h');
+    const ui = await cp.page.evaluate(() => {
+      const w = window as unknown as { __state: Record<string, unknown> };
+      const [monitor, task, chart, text] = ['.f-monitor', '.f-task', '.chart-task', 'vscode-textfield.f-text'].map((sel) => (document.querySelector(sel) as unknown as { value: string }).value);
+      return { state: w.__state, monitor, task, chart, text };
+    });
+    assert.equal(ui.monitor, 'db-01');
+    assert.equal(ui.task, 'ssh');
+    assert.equal(ui.text, '');
+    assert.match(ui.chart, /db-01.*ssh/);
+    assert.deepEqual([ui.state.monitor, ui.state.task, ui.state.chartMonitor, ui.state.chartTask], ['db-01', 'ssh', 'db-01', 'ssh']);
+  });
+
   it('opens the full details of a clicked row as text, never as markup', async () => {
     const evil = '<img src=x onerror="window.__pwned=1">';
     await start(cp, [

@@ -2,6 +2,7 @@
 // command is about (tree item, id argument, or a picker), and running a handler with
 // its errors shown as one line (and logged) instead of thrown at the user.
 import * as vscode from 'vscode';
+import type { ConsoleCommand } from '../../../protocol/src/console-messages.js';
 import type { AgentSecrets } from '../agent-secrets.js';
 import type { NetcamWorkspace } from '../netcam-workspace.js';
 import type { TreeElement } from '../tree/monitors-tree.js';
@@ -9,6 +10,8 @@ import type { TreeElement } from '../tree/monitors-tree.js';
 export interface ConsoleOpener {
   /** Opens (or reveals) the result console, optionally filtered to a monitor/task. */
   open(filter?: { monitorId?: string; taskId?: string }): Promise<void> | void;
+  /** Runs a toolbar action in the console (opening it if needed). */
+  runCommand(command: ConsoleCommand): void;
 }
 
 export interface CommandEnv {

@@ -31,6 +31,10 @@ export interface ConsoleDataSource {
     uptime?(monitorId: string, taskId: string): unknown;
   };
   getState?(): unknown;
+  /** Link/task-list changes of a monitor (the Manager's `onMonitorState`). */
+  onMonitorState?(listener: (...args: unknown[]) => void): unknown;
+  /** The config store: `onDidChange` fires when monitors or tasks are added, edited or removed. */
+  config?: { onDidChange?(listener: (...args: unknown[]) => void): unknown };
 }
 
 export interface NormalizedResult {
@@ -133,6 +137,18 @@ export function subscribe(source: ConsoleDataSource, sink: ConsoleSink): () => v
   return () => {
     offResult();
     offGap();
+  };
+}
+
+/** Calls `changed` whenever the monitor list may have changed (link state or config); returns the unsubscribe function. */
+export function watchMonitorChanges(source: ConsoleDataSource, changed: () => void): () => void {
+  const offs: (() => void)[] = [];
+  if (typeof source.onMonitorState === 'function') offs.push(toUnsubscribe(source.onMonitorState(() => changed())));
+  // Deferred: the manager applies a config change in its own listener, which may run after
+  // this one; reading the state a microtask later sees the new monitors and tasks.
+  if (source.config && typeof source.config.onDidChange === 'function') offs.push(toUnsubscribe(source.config.onDidChange(() => queueMicrotask(changed))));
+  return () => {
+    for (const off of offs) off();
   };
 }
 

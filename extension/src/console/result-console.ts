@@ -5,12 +5,11 @@ import * as vscode from 'vscode';
 import type { ConsoleCommand, ConsoleMonitorInfo, HostToWebview, WebviewToHost } from '../../../protocol/src/console-messages.js';
 import { isWebviewToHost } from '../../../protocol/src/console-messages.js';
 import { ConsoleFeed, type ConsoleFeedOptions } from './console-feed.js';
-import { monitorsFromState, subscribe, type ConsoleDataSource } from './data-source.js';
+import { monitorsFromState, subscribe, watchMonitorChanges, type ConsoleDataSource } from './data-source.js';
 import { loadChart, readUptime } from './chart-query.js';
 import { newNonce, renderConsoleHtml } from './html.js';
 
 export const RESULT_CONSOLE_VIEW_TYPE = 'netcam.resultConsole';
-const MONITOR_REFRESH_MS = 5000;
 
 export interface ResultConsoleOptions extends ConsoleFeedOptions {
   /** Where the console reports problems (e.g. an OutputChannel's appendLine). */
@@ -24,10 +23,10 @@ export class ResultConsole implements vscode.Disposable {
   private readonly unsubscribe: () => void;
   private readonly log: (line: string) => void;
   private readonly badEvents = new Set<string>();
-  private monitorTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly unwatchMonitors: () => void;
   private lastMonitorsSig = '';
-  /** Palette commands that arrived before the webview was ready. */
-  private queuedCommands: ConsoleCommand[] = [];
+  /** Palette commands and focus requests that arrived before the webview was ready. */
+  private queued: HostToWebview[] = [];
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -45,6 +44,9 @@ export class ResultConsole implements vscode.Disposable {
         this.log(`result console: ignored a malformed ${what} event from the manager (further ones are not logged)`);
       },
     });
+    // Event-driven: link states and config edits reach an open console at once (a hidden
+    // one gets the list on its next `ready`, as VS Code recreates it when shown).
+    this.unwatchMonitors = watchMonitorChanges(source, () => this.refreshMonitors());
   }
 
   /** Registers the serializer so an open console comes back after a window reload. */
@@ -57,21 +59,27 @@ export class ResultConsole implements vscode.Disposable {
     });
   }
 
-  /** "NetCam: Open Result Console". */
-  show(): void {
-    if (this.panel) {
-      this.panel.reveal(undefined, false);
-      return;
+  /** "NetCam: Open Result Console"; with a monitor (and task), "Show in Console": filtered to it. */
+  show(focus?: { monitorId?: string; taskId?: string }): void {
+    if (this.panel) this.panel.reveal(undefined, false);
+    else this.adopt(vscode.window.createWebviewPanel(RESULT_CONSOLE_VIEW_TYPE, 'NetCam Results', vscode.ViewColumn.Active, this.webviewOptions()));
+    if (focus?.monitorId) {
+      const message: HostToWebview = { type: 'focus', monitorId: focus.monitorId };
+      if (focus.taskId) message.taskId = focus.taskId;
+      this.send(message);
     }
-    const panel = vscode.window.createWebviewPanel(RESULT_CONSOLE_VIEW_TYPE, 'NetCam Results', vscode.ViewColumn.Active, this.webviewOptions());
-    this.adopt(panel);
   }
 
   /** A palette command mirroring a webview action; opens the console if needed. */
   runCommand(command: ConsoleCommand): void {
     if (!this.panel) this.show();
-    if (!this.feed.postMessage({ type: 'command', command })) this.queuedCommands.push(command);
-    else this.panel?.reveal(undefined, false);
+    else this.panel.reveal(undefined, false);
+    this.send({ type: 'command', command });
+  }
+
+  /** Posts now, or after the webview's next `ready` if it cannot take it yet. */
+  private send(message: HostToWebview): void {
+    if (!this.feed.postMessage(message)) this.queued.push(message);
   }
 
   /** Tells the webview about monitors/tasks now (call on manager state changes). */
@@ -123,9 +131,6 @@ export class ResultConsole implements vscode.Disposable {
       }),
       panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
     );
-    this.monitorTimer = setInterval(() => {
-      if (panel.visible) this.refreshMonitors();
-    }, MONITOR_REFRESH_MS);
   }
 
   private html(webview: vscode.Webview): string {
@@ -148,9 +153,9 @@ export class ResultConsole implements vscode.Disposable {
         this.feed.onReady(m.haveUpTo);
         this.lastMonitorsSig = '';
         this.refreshMonitors();
-        const queued = this.queuedCommands;
-        this.queuedCommands = [];
-        for (const command of queued) this.feed.postMessage({ type: 'command', command });
+        const queued = this.queued;
+        this.queued = [];
+        for (const message of queued) this.feed.postMessage(message);
         break;
       }
       case 'chartRequest':
@@ -199,8 +204,6 @@ export class ResultConsole implements vscode.Disposable {
   }
 
   private disposePanel(): void {
-    clearInterval(this.monitorTimer);
-    this.monitorTimer = undefined;
     for (const d of this.panelDisposables) d.dispose();
     this.panelDisposables = [];
     this.feed.detach();
@@ -212,6 +215,7 @@ export class ResultConsole implements vscode.Disposable {
     this.disposePanel();
     panel?.dispose();
     this.unsubscribe();
+    this.unwatchMonitors();
     this.feed.dispose();
   }
 }

@@ -19,5 +19,18 @@ describe('activation', () => {
     const missing = contributed.filter((c) => !registered.has(c.command)).map((c) => c.command);
     assert.deepEqual(missing, [], 'contributed but not registered');
     assert.deepEqual(contributed.filter((c) => c.category !== 'NetCam').map((c) => c.command), []);
+    // Every result-console toolbar action has a palette twin.
+    const consoleActions = ['togglePause', 'clear', 'exportCsv', 'exportJson', 'focusFilter'].map((a) => `netcam.console.${a}`);
+    const ids = new Set(contributed.map((c) => c.command));
+    assert.deepEqual(consoleActions.filter((id) => !ids.has(id)), [], 'console actions without a palette command');
+  });
+
+  it('a console palette command opens the result console', async () => {
+    const api = await netcamApi();
+    const rc = api.resultConsole()!;
+    assert.ok(rc, 'the result console exists');
+    await vscode.commands.executeCommand('netcam.console.focusFilter');
+    assert.equal(rc.isOpen, true, 'netcam.console.focusFilter opened the console');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 });

@@ -1,10 +1,10 @@
-// The console marks rows "backfilled" from the manager's own flag (results from the
+// The console follows the manager: monitor list on its events, and it marks rows "backfilled" from the manager's own flag (results from the
 // agent's backlog), with the "minutes late" guess kept only for sources that do not say.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { EventEmitter } from 'node:events';
 import { generateSecret, type Result } from '../../../protocol/src/index.js';
-import { subscribe, type ConsoleDataSource } from '../../src/console/data-source.js';
+import { monitorsFromState, subscribe, watchMonitorChanges, type ConsoleDataSource } from '../../src/console/data-source.js';
 import { FakeAgent } from '../../../manager/test/support/fake-agent.js';
 import { makeManager, tempDir, waitFor, writeConfig } from '../../../manager/test/support/helpers.js';
 import type { Manager } from '../../../manager/src/index.js';
@@ -66,5 +66,37 @@ describe('console host: backfilled marking', function () {
     ev.emit('result', fresh);
     off();
     assert.deepEqual(got, [false, true, true, false]);
+  });
+});
+
+describe('console host: monitor list follows the manager', function () {
+  this.timeout(20_000);
+  let tmp: ReturnType<typeof tempDir>;
+  let manager: Manager | undefined;
+  beforeEach(() => (tmp = tempDir('netcam-console-')));
+  afterEach(async () => {
+    await manager?.dispose();
+    manager = undefined;
+    tmp.cleanup();
+  });
+
+  it('re-reads the monitors when the config changes and when a link changes state, with no timer', async () => {
+    writeConfig(join(tmp.dir, 'netcam.json'), []);
+    manager = makeManager(tmp.dir, {}, { watchConfig: false });
+    await manager.ready;
+    const seen: string[] = [];
+    const off = watchMonitorChanges(manager, () => {
+      seen.push(JSON.stringify(monitorsFromState(manager!.getState()).map((m) => [m.id, m.state, m.tasks.map((t) => t.id)])));
+    });
+    await manager.config.createMonitor({ id: 'web-01', host: '127.0.0.1', port: 1, tasks: [{ id: 'gw', type: 'icmp', host: '127.0.0.1', interval: 5 }] });
+    await waitFor(() => seen.some((s) => s.includes('"web-01"') && s.includes('"gw"')), 5000, 'the new monitor with its task');
+    // No secret: the link goes to error at once; the list says so.
+    await manager.collect(['web-01']);
+    await waitFor(() => seen.some((s) => s.includes('"error"')), 5000, 'the link state change');
+    off();
+    const n = seen.length;
+    await manager.config.deleteMonitor('web-01');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(seen.length, n, 'unsubscribed');
   });
 });

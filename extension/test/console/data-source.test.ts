@@ -162,4 +162,12 @@ describe('console messages: guards', () => {
     assert.ok(!isHostToWebview({ type: 'entries', entries: [{ kind: 'result', key: 1, backfilled: false, result: { ...r(), details: 'x' } }] }));
     assert.ok(!isHostToWebview({ type: 'entries', entries: [{ kind: 'html', key: 1 }] }));
   });
+
+  it('accepts a focus message for a monitor or a task, and rejects malformed ones', () => {
+    assert.ok(isHostToWebview({ type: 'focus', monitorId: 'web-01', taskId: 'gw' }));
+    assert.ok(isHostToWebview({ type: 'focus', monitorId: 'web-01' }));
+    assert.ok(!isHostToWebview({ type: 'focus', monitorId: '', taskId: 'gw' }));
+    assert.ok(!isHostToWebview({ type: 'focus', monitorId: 'web-01', taskId: 7 }));
+    assert.ok(!isHostToWebview({ type: 'focus', taskId: 'gw' }));
+  });
 });
