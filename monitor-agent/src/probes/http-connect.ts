@@ -4,11 +4,13 @@
 // it unless the task says to ignore TLS errors.
 import { Socket } from 'node:net';
 import { isIP } from 'node:net';
-import { connect as tlsConnect, type PeerCertificate, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, createSecureContext, type PeerCertificate, type SecureContext, type TLSSocket } from 'node:tls';
 import type buildConnector from 'undici/types/connector.js';
 import { bareHost, now, resolveHost, round3 } from './util.js';
 
 export interface PhaseTimings {
+  /** Monotonic time the first connection attempt started (before name lookup): where curl starts time_total. */
+  startedAt: number | null;
   dns: number | null;
   connect: number | null;
   tls: number | null;
@@ -52,6 +54,7 @@ export function timedConnector(o: ConnectorOptions): buildConnector.connector {
       sock?.destroy();
       callback(err, null);
     };
+    o.timings.startedAt ??= now();
     (async () => {
       const host = bareHost(options.hostname);
       const https = options.protocol === 'https:';
@@ -80,7 +83,7 @@ export function timedConnector(o: ConnectorOptions): buildConnector.connector {
         servername: isIP(host) ? undefined : host,
         rejectUnauthorized: false,
         ALPNProtocols: ['http/1.1'],
-        ...(o.ca ? { ca: o.ca } : {}),
+        secureContext: secureContextFor(o.ca),
       });
       sock = tls;
       await new Promise<void>((resolve, reject) => {
@@ -100,6 +103,24 @@ export function timedConnector(o: ConnectorOptions): buildConnector.connector {
   };
 }
 
+// Building a SecureContext parses the whole trust store (Node's roots plus
+// NODE_EXTRA_CA_CERTS, or the given CAs): done once per CA set, not per check. The context
+// holds no per-connection state (session cache and tickets are per socket on the client).
+const secureContexts = new Map<string, SecureContext>();
+const SECURE_CONTEXT_CACHE_MAX = 16;
+
+export function secureContextFor(ca: string | string[] | undefined): SecureContext {
+  const key = ca === undefined ? '' : JSON.stringify(ca);
+  let ctx = secureContexts.get(key);
+  if (!ctx) {
+    // Only the probe factories' option sets come here, so this stays tiny; the cap is a guard.
+    if (secureContexts.size >= SECURE_CONTEXT_CACHE_MAX) secureContexts.clear();
+    ctx = createSecureContext(ca === undefined ? {} : { ca });
+    secureContexts.set(key, ctx);
+  }
+  return ctx;
+}
+
 function nameOf(entity: Record<string, string | string[]> | undefined): string | null {
   if (!entity || !Object.keys(entity).length) return null;
   return Object.entries(entity)
@@ -116,9 +137,10 @@ function isoOf(openssl: string | undefined): string | null {
 export function tlsFacts(tls: TLSSocket): TlsFacts {
   const cert = tls.getPeerCertificate() as PeerCertificate | Record<string, never>;
   const validTo = isoOf((cert as PeerCertificate).valid_to);
+  const cipher = tls.getCipher();
   return {
     protocol: tls.getProtocol() ?? null,
-    cipher: tls.getCipher()?.standardName ?? tls.getCipher()?.name ?? null,
+    cipher: cipher?.standardName ?? cipher?.name ?? null,
     subject: nameOf((cert as PeerCertificate).subject as unknown as Record<string, string>),
     issuer: nameOf((cert as PeerCertificate).issuer as unknown as Record<string, string>),
     validFrom: isoOf((cert as PeerCertificate).valid_from),
