@@ -5,6 +5,7 @@ import { check, ValidationError, type SchemaIssue } from './schema-lang.js';
 import { ID_PATTERN, TASK_TYPES, taskSchema } from './config-schema.js';
 import { checkTasks, type Task } from './config.js';
 import { RESULT_STATUSES, type Gap, type Result } from './result.js';
+import { fastCheckResultsMessage, ISO_TS_MAX, ISO_TS_PATTERN, RESULT_TEXT_MAX } from './result-fast-check.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Results per `results` message; the frame cap bounds the bytes too. */
@@ -70,11 +71,7 @@ const seq: Schema = { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTE
 const posSeq: Schema = { type: 'integer', minimum: 1, maximum: Number.MAX_SAFE_INTEGER };
 const monitorId: Schema = { type: 'string', pattern: ID_PATTERN };
 const software: Schema = { type: 'string', maxLength: 128 };
-const isoTs: Schema = {
-  type: 'string',
-  maxLength: 40,
-  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})$',
-};
+const isoTs: Schema = { type: 'string', maxLength: ISO_TS_MAX, pattern: ISO_TS_PATTERN };
 const hash: Schema = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 
 function msg(type: string, properties: Record<string, Schema>): Schema {
@@ -92,12 +89,12 @@ export const resultSchema: Schema = {
     monitorId,
     taskId: monitorId,
     type: { enum: TASK_TYPES },
-    target: { type: 'string', maxLength: 2048 },
+    target: { type: 'string', maxLength: RESULT_TEXT_MAX },
     seq: posSeq,
     ts: isoTs,
     status: { enum: RESULT_STATUSES },
     latencyMs: { type: ['number', 'null'], minimum: 0 },
-    error: { type: ['string', 'null'], maxLength: 2048 },
+    error: { type: ['string', 'null'], maxLength: RESULT_TEXT_MAX },
     details: { type: 'object' },
   },
   required: ['monitorId', 'taskId', 'type', 'target', 'seq', 'ts', 'status', 'latencyMs', 'error', 'details'],
@@ -166,6 +163,12 @@ function parseWith<M extends { type: string }>(schemas: Record<string, Schema>, 
   const type = (data as { type?: unknown }).type;
   if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(schemas, type)) {
     throw new ProtocolError('bad_message', `message.type: unknown ${side} message type ${JSON.stringify(type)?.slice(0, 40)}`);
+  }
+  // The manager's hot path: a valid `results` message skips the generic interpreter
+  // (same verdict and copy, see result-fast-check.ts); an invalid one gets its issues from it.
+  if (type === 'results' && schemas === agentMessageSchemas) {
+    const fast = fastCheckResultsMessage(data as Record<string, unknown>, MAX_RESULTS_PER_MESSAGE);
+    if (fast) return fast as unknown as M;
   }
   const r = check(schemas[type], data, type);
   let issues: SchemaIssue[] = r.issues;
