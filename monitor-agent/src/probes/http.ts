@@ -91,7 +91,9 @@ async function runHttp(task: HttpTask | HttpsTask, ctx: ProbeContext, ignoreTlsE
           onTls: (facts) => (tls = facts),
           onAddress: (a) => (resolvedIp = a),
         }),
-        pipelining: 0,
+        // Keep-alive like curl: with `connection: close` undici tears the socket down itself
+        // with a fresh InformationalError (stack trace) per check; we close it right after.
+        pipelining: 1,
         keepAliveTimeout: 1,
         headersTimeout: budget.ms,
         bodyTimeout: budget.ms,
