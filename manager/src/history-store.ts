@@ -5,7 +5,7 @@
 // manager sends as `start.after`) is recovered on open from the tails of the day files
 // (and a small seq.json kept for when retention removed them all), so it survives restarts
 // and a crash between write and ack at worst causes a resend that de-duplication drops.
-import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Gap, Result } from '../../protocol/src/index.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -231,21 +231,22 @@ export class HistoryStore {
 
   private async writeLines(monitorId: string, lines: readonly (readonly [string, Line])[]): Promise<void> {
     const dir = this.monitorDir(monitorId);
-    await mkdir(dir, { recursive: true });
-    const byDay = new Map<string, string[]>();
+    // One string per day file, each line stringified once; results of one batch are
+    // nearly always of one day, so this is one write and one datasync per commit.
+    const byDay = new Map<string, string>();
+    const days = new DayCache();
     for (const [ts, line] of lines) {
-      const day = dayOf(ts);
-      let list = byDay.get(day);
-      if (!list) byDay.set(day, (list = []));
-      list.push(JSON.stringify(line));
+      const day = days.dayOf(ts);
+      byDay.set(day, (byDay.get(day) ?? '') + JSON.stringify(line) + '\n');
     }
-    for (const [day, list] of byDay) {
-      const handle = await open(join(dir, `${day}.jsonl`), 'a', 0o600);
+    for (const [day, text] of byDay) {
+      const file = join(dir, `${day}.jsonl`);
+      const handle = await openForAppend(file, dir);
       try {
-        await handle.write(list.join('\n') + '\n');
+        await handle.write(text);
         if (this.fsync) {
           await handle.datasync();
-          this.onDatasync?.(join(dir, `${day}.jsonl`));
+          this.onDatasync?.(file);
         }
       } finally {
         await handle.close();
@@ -332,6 +333,37 @@ export class HistoryStore {
         }
       }
     }
+  }
+}
+
+/**
+ * dayOf for a run of timestamps: Date.parse instead of building a Date and an ISO string per
+ * line, and the day string reused while consecutive results fall on the same UTC day. The
+ * result is dayOf's exactly (an unparsable ts still throws dayOf's error).
+ */
+class DayCache {
+  private dayNumber = NaN;
+  private day = '';
+  dayOf(ts: string): string {
+    const ms = Date.parse(ts);
+    if (Number.isNaN(ms)) return dayOf(ts);
+    const dayNumber = Math.floor(ms / DAY_MS);
+    if (dayNumber !== this.dayNumber) {
+      this.day = dayOf(ms);
+      this.dayNumber = dayNumber;
+    }
+    return this.day;
+  }
+}
+
+/** Opens a day file for appending, creating the monitor's directory only when it is missing. */
+async function openForAppend(file: string, dir: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'a', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    await mkdir(dir, { recursive: true });
+    return await open(file, 'a', 0o600);
   }
 }
 

@@ -119,4 +119,20 @@ describe('history store', () => {
     assert.equal(syncs, 2);
     assert.deepEqual((await h.query({})).map((r) => r.seq), [1, 2]);
   });
+
+  it('files each result under the UTC day of its ts, also across midnight and with a UTC offset', async () => {
+    const files: string[] = [];
+    const h = new HistoryStore(tmp.dir, { now: () => NOW, onDatasync: (f) => files.push(f.slice(-16)) });
+    const at = (seq: number, ts: string): Result => ({ ...result(seq, NOW), ts });
+    await h.append('web:01', [
+      at(1, '2026-03-09T23:59:59.999Z'),
+      at(2, '2026-03-10T00:00:00.000Z'),
+      at(3, '2026-03-10T01:00:00.000+02:00'), // 2026-03-09T23:00Z
+      at(4, '2026-03-10T00:00:00.001Z'),
+    ]);
+    assert.deepEqual(files, ['2026-03-09.jsonl', '2026-03-10.jsonl'], 'one datasync per day file');
+    assert.deepEqual((await h.query({ to: '2026-03-09T23:59:59.999Z' })).map((r) => r.seq), [1, 3]);
+    assert.deepEqual((await h.query({ from: '2026-03-10T00:00:00.000Z' })).map((r) => r.seq), [2, 4]);
+    await assert.rejects(h.append('web:01', [at(5, 'not a time')]), RangeError);
+  });
 });
