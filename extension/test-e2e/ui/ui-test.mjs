@@ -150,6 +150,33 @@ export async function runUiTests({ repo, tools, browser, tempDir, report }) {
     await runCommand(page, 'View: Close All Editors');
   });
 
+  step('clicks a task in the tree and sees the console filtered to that task', async () => {
+    const { page } = ctx;
+    // Clicking a task row runs "Show in Console": the console opens on that task alone.
+    const rows = page.locator('.pane-body .monaco-list-row');
+    await treeRow(page, /^tcp task tcp-1 /);
+    const labels = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    await rows.nth(labels.findIndex((l) => /^tcp task tcp-1 /.test(l))).click();
+    await page.locator('.tab', { hasText: 'NetCam Results' }).first().waitFor({ timeout: STEP_TIMEOUT });
+    let last = 'no console frame';
+    await waitUntil(async () => {
+      for (const frame of page.frames()) {
+        const seen = await frame.evaluate(() => {
+          const task = document.querySelector('.f-task');
+          if (!task) return null;
+          const cells = [...document.querySelectorAll('.scroller .row')].filter((r) => getComputedStyle(r).display !== 'none').map((r) => [...r.querySelectorAll('.cell')].map((c) => (c.textContent ?? '').trim()));
+          return { task: task.value, chart: document.querySelector('.chart-task')?.value ?? '', cells };
+        }).catch(() => null);
+        if (!seen) continue;
+        last = JSON.stringify(seen).slice(0, 400);
+        if (seen.task === 'tcp-1' && /tcp-1/.test(seen.chart) && seen.cells.length > 0 && seen.cells.every((c) => c[1] === 'lab-01' && c[2] === 'tcp-1')) return true;
+      }
+      return false;
+    }, STEP_TIMEOUT, async () => `the console filtered to lab-01/tcp-1; last seen ${last}`, page);
+    await shot(page, 'netcam-console-task.png');
+    await runCommand(page, 'View: Close All Editors');
+  });
+
   step('stops collection from the view title and sees the monitor stopped', async () => {
     const { page } = ctx;
     // View-title actions show while the pointer is over the view.
