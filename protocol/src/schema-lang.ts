@@ -112,15 +112,37 @@ export function check(schema: Schema, value: unknown, path = ''): { value: unkno
   return { value: out, issues: issues.slice(0, MAX_ISSUES) };
 }
 
-function walk(schema: Schema, value: unknown, path: string, issues: SchemaIssue[]): unknown {
+/**
+ * A JSON path built only when an issue is reported: valid input (the common case, e.g. every
+ * result the manager receives) costs no string building per property.
+ */
+type Path = string | PathNode;
+interface PathNode { base: Path; key: string | number; text?: string }
+
+function pathText(path: Path): string {
+  if (typeof path === 'string') return path;
+  return (path.text ??= joinPath(pathText(path.base), path.key));
+}
+
+function report(issues: SchemaIssue[], at: Path, message: string): void {
+  issues.push({ path: pathText(at), message });
+}
+
+/** Code points, as JSON Schema counts string length; only counted when the UTF-16 length can't decide. */
+function codePoints(value: string): number {
+  let n = 0;
+  for (const _ of value) n += 1;
+  return n;
+}
+
+function walk(schema: Schema, value: unknown, path: Path, issues: SchemaIssue[]): unknown {
   if (issues.length >= MAX_ISSUES) return value;
-  const push = (message: string, at = path) => issues.push({ path: at, message });
 
   if (schema.oneOf) {
     const branch = pickBranch(schema, value);
     if (!branch) {
-      if (typeOf(value) !== 'object') push('must be object');
-      else push(`must have type one of ${discriminatorValues(schema).join(', ')}`, joinPath(path, 'type'));
+      if (typeOf(value) !== 'object') report(issues, path, 'must be object');
+      else report(issues, { base: path, key: 'type' }, `must have type one of ${discriminatorValues(schema).join(', ')}`);
       return value;
     }
     return walk(branch, value, path, issues);
@@ -129,58 +151,60 @@ function walk(schema: Schema, value: unknown, path: string, issues: SchemaIssue[
   if (schema.type !== undefined) {
     const wanted = Array.isArray(schema.type) ? schema.type : [schema.type];
     if (!wanted.some((t) => matchesType(value, t))) {
-      push(`must be ${wanted.join(' or ')}`);
+      report(issues, path, `must be ${wanted.join(' or ')}`);
       return value;
     }
   }
   if (schema.const !== undefined && value !== schema.const) {
-    push(`must be equal to ${JSON.stringify(schema.const)}`);
+    report(issues, path, `must be equal to ${JSON.stringify(schema.const)}`);
   }
   if (schema.enum && !schema.enum.includes(value as never)) {
-    push(`must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
+    report(issues, path, `must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}`);
   }
 
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) push('must be a finite number');
-    if (schema.minimum !== undefined && value < schema.minimum) push(`must be >= ${schema.minimum}`);
-    if (schema.maximum !== undefined && value > schema.maximum) push(`must be <= ${schema.maximum}`);
+    if (!Number.isFinite(value)) report(issues, path, 'must be a finite number');
+    if (schema.minimum !== undefined && value < schema.minimum) report(issues, path, `must be >= ${schema.minimum}`);
+    if (schema.maximum !== undefined && value > schema.maximum) report(issues, path, `must be <= ${schema.maximum}`);
     if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) {
-      push(`must be > ${schema.exclusiveMinimum}`);
+      report(issues, path, `must be > ${schema.exclusiveMinimum}`);
     }
   }
 
   if (typeof value === 'string') {
-    const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) {
-      push(`must NOT have fewer than ${schema.minLength} characters`);
+    // Code points lie between half the UTF-16 length and the UTF-16 length.
+    let length = -1;
+    const count = () => (length < 0 ? (length = codePoints(value)) : length);
+    if (schema.minLength !== undefined && value.length < schema.minLength * 2 && count() < schema.minLength) {
+      report(issues, path, `must NOT have fewer than ${schema.minLength} characters`);
     }
-    if (schema.maxLength !== undefined && length > schema.maxLength) {
-      push(`must NOT have more than ${schema.maxLength} characters`);
+    if (schema.maxLength !== undefined && value.length > schema.maxLength && count() > schema.maxLength) {
+      report(issues, path, `must NOT have more than ${schema.maxLength} characters`);
     }
     if (schema.pattern !== undefined && !compiledPattern(schema.pattern).test(value)) {
-      push(schema.errorMessage ?? `must match pattern "${schema.pattern}"`);
+      report(issues, path, schema.errorMessage ?? `must match pattern "${schema.pattern}"`);
     }
   }
 
   if (Array.isArray(value)) {
     if (schema.minItems !== undefined && value.length < schema.minItems) {
-      push(`must NOT have fewer than ${schema.minItems} items`);
+      report(issues, path, `must NOT have fewer than ${schema.minItems} items`);
     }
     if (schema.maxItems !== undefined && value.length > schema.maxItems) {
-      push(`must NOT have more than ${schema.maxItems} items`);
+      report(issues, path, `must NOT have more than ${schema.maxItems} items`);
       return value;
     }
     if (schema.uniqueItems) {
       const seen = new Set<string>();
       value.forEach((item, i) => {
         const key = JSON.stringify(item);
-        if (seen.has(key)) push('must NOT have duplicate items', joinPath(path, i));
+        if (seen.has(key)) report(issues, { base: path, key: i }, 'must NOT have duplicate items');
         seen.add(key);
       });
     }
     if (schema.items) {
       const items = schema.items;
-      return value.map((item, i) => walk(items, item, joinPath(path, i), issues));
+      return value.map((item, i) => walk(items, item, { base: path, key: i }, issues));
     }
     return value.slice();
   }
@@ -189,23 +213,23 @@ function walk(schema: Schema, value: unknown, path: string, issues: SchemaIssue[
     const input = value as Record<string, unknown>;
     const keys = Object.keys(input);
     if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-      push(`must NOT have more than ${schema.maxProperties} properties`);
+      report(issues, path, `must NOT have more than ${schema.maxProperties} properties`);
       return value;
     }
     const props = schema.properties ?? {};
     for (const name of schema.required ?? []) {
-      if (!Object.prototype.hasOwnProperty.call(input, name)) push(`must have required property '${name}'`);
+      if (!Object.prototype.hasOwnProperty.call(input, name)) report(issues, path, `must have required property '${name}'`);
     }
     if (!schema.properties && schema.additionalProperties === undefined) return value;
     const out: Record<string, unknown> = {};
     for (const key of keys) {
-      const at = joinPath(path, key);
+      const at: PathNode = { base: path, key };
       if (schema.propertyNames) walk(schema.propertyNames, key, at, issues);
       const propSchema = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
       if (propSchema) {
         setOwn(out, key, walk(propSchema, input[key], at, issues));
       } else if (schema.additionalProperties === false) {
-        push('is not allowed here (unknown field)', at);
+        report(issues, at, 'is not allowed here (unknown field)');
       } else if (typeof schema.additionalProperties === 'object') {
         setOwn(out, key, walk(schema.additionalProperties, input[key], at, issues));
       } else {
@@ -222,9 +246,11 @@ function walk(schema: Schema, value: unknown, path: string, issues: SchemaIssue[
   return value;
 }
 
-// defineProperty, not assignment: a key named "__proto__" stays plain data.
+// For "__proto__" defineProperty, not assignment, so that it stays plain data; every other
+// key of Object.prototype is a writable data property, so assignment makes an own property.
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 /** Strips interpreter-irrelevant TS types so the schema can be written out as JSON. */
