@@ -203,6 +203,8 @@ export class HistoryStore {
   // ---- internals
 
   private serial<T>(monitorId: string, fn: () => Promise<T>): Promise<T> {
+    // Appends made after this task was queued must not join a commit queued before it.
+    this.pending.delete(monitorId);
     const prev = this.writing.get(monitorId) ?? Promise.resolve();
     const run = prev.then(fn, fn);
     this.writing.set(monitorId, run.catch(() => undefined));
@@ -217,15 +219,15 @@ export class HistoryStore {
       queued.maxSeq = Math.max(queued.maxSeq, maxSeq);
       return queued.done;
     }
-    const commit: PendingCommit = { lines, maxSeq, done: undefined as unknown as Promise<void> };
-    this.pending.set(monitorId, commit);
+    const commit: PendingCommit = { lines, maxSeq, done: Promise.resolve() };
     commit.done = this.serial(monitorId, async () => {
       // From here on, new appends queue the next commit: they are not in this write.
-      this.pending.delete(monitorId);
+      if (this.pending.get(monitorId) === commit) this.pending.delete(monitorId);
       await this.writeLines(monitorId, commit.lines);
       const prev = await this.lastSeq(monitorId);
       this.seqs.set(monitorId, Promise.resolve(Math.max(prev, commit.maxSeq)));
     });
+    this.pending.set(monitorId, commit);
     return commit.done;
   }
 

@@ -135,4 +135,14 @@ describe('history store', () => {
     assert.deepEqual((await h.query({ from: '2026-03-10T00:00:00.000Z' })).map((r) => r.seq), [2, 4]);
     await assert.rejects(h.append('web:01', [at(5, 'not a time')]), RangeError);
   });
+
+  it('an append made after a seq reset is not moved ahead of the reset by group commit', async () => {
+    const h = new HistoryStore(tmp.dir, { now: () => NOW });
+    const before = h.append('web:01', [result(5, NOW)]);
+    const reset = h.resetSeq('web:01', 0); // the agent's numbering restarted
+    const after = h.append('web:01', [result(1, NOW + 1)]);
+    await Promise.all([before, reset, after]);
+    assert.equal(await h.lastSeq('web:01'), 1);
+    assert.deepEqual((await h.query({})).map((r) => r.seq), [5, 1]);
+  });
 });
