@@ -1,8 +1,8 @@
 // The measured agent: a child process running the real agent (startAgent with the real
-// probes) so the runner can read its CPU and RSS from /proc. The probe registry is
-// wrapped to record when each run starts and ends (the scheduler has no hook for that);
-// the wrapper's own work is a few array writes per run, allocated up front so it adds
-// nothing to the memory growth being measured.
+// probes) so the runner can read its CPU and RSS from /proc. Run starts come from the
+// scheduler's onRunStart hook (with the time each run was due); the probe registry is
+// wrapped to record when each run ends. The recording is a few array writes per run,
+// allocated up front so it adds nothing to the memory growth being measured.
 import { performance, monitorEventLoopDelay } from 'node:perf_hooks';
 import { startAgent, type RunningAgent } from '../../monitor-agent/src/agent.js';
 import { probes } from '../../monitor-agent/src/probes/index.js';
@@ -29,11 +29,15 @@ export interface AgentWindowStats {
   errors: Record<string, string[]>;
   /** Probe wall time (start to outcome) per type, ms. */
   probeMs: Record<string, Distribution>;
-  /** Start lateness (ms) of every run in the window, from the ideal grid; ICMP apart. */
+  /** Start lateness (ms) of every run in the window: probe called minus due (scheduler's dueAt); ICMP apart. */
   lateness: Distribution;
   latenessIcmp: Distribution;
-  /** First runs after the task set was applied, as fractions of the interval. */
+  /** First runs after the task set was applied (actual starts), as fractions of the interval. */
   firstRuns: Evenness;
+  /** The same first runs' due times (the scheduler's spreading alone). */
+  firstRunsDue?: Evenness;
+  /** Start lateness of those first runs (ms). */
+  firstRunLateness?: Distribution;
   /** Event-loop delay p99 (ms, sampling resolution subtracted). */
   loopDelayP99: number;
   skippedRuns: number;
@@ -52,7 +56,7 @@ class RunRecorder {
   private readonly typeOf: Uint8Array;
   private readonly intervalMs: Float64Array;
   private readonly anchor: Float64Array;
-  private readonly minOffset: Float64Array;
+  private readonly firstDue: Float64Array;
   private readonly offsets: Float64Array;
   private readonly offsetTask: Int32Array;
   private n = 0;
@@ -70,7 +74,7 @@ class RunRecorder {
     this.typeOf = new Uint8Array(maxTasks);
     this.intervalMs = new Float64Array(maxTasks);
     this.anchor = new Float64Array(maxTasks).fill(NaN);
-    this.minOffset = new Float64Array(maxTasks);
+    this.firstDue = new Float64Array(maxTasks);
     this.offsets = new Float64Array(maxRecords);
     this.offsetTask = new Int32Array(maxRecords);
     this.probeMs = new Float64Array(maxRecords);
@@ -84,7 +88,7 @@ class RunRecorder {
     this.setTasksAt = at;
   }
 
-  started(task: Task, t: number): void {
+  started(task: Task, dueAt: number, t: number): void {
     let i = this.index.get(task.id);
     if (i === undefined) {
       i = this.index.size;
@@ -93,16 +97,11 @@ class RunRecorder {
     }
     if (Number.isNaN(this.anchor[i])) {
       this.anchor[i] = t;
+      this.firstDue[i] = dueAt;
       this.intervalMs[i] = task.interval * 1000;
       this.typeOf[i] = TYPE_CODES.indexOf(task.type);
-      this.minOffset[i] = 0;
-      return;
     }
-    // Which grid slot this run belongs to; its offset from the slot is its lateness up to
-    // a constant per task (the earliest offset seen counts as on time).
-    const I = this.intervalMs[i];
-    const off = t - this.anchor[i] - Math.round((t - this.anchor[i]) / I) * I;
-    if (off < this.minOffset[i]) this.minOffset[i] = off;
+    const off = t - dueAt;
     if (this.windowOpen && t >= this.windowStartedAt + WINDOW_GRACE_MS && this.n < this.maxRecords) {
       this.offsets[this.n] = off;
       this.offsetTask[this.n] = i;
@@ -144,12 +143,16 @@ class RunRecorder {
     const lateIcmp: number[] = [];
     for (let k = 0; k < this.n; k++) {
       const i = this.offsetTask[k];
-      (this.typeOf[i] === icmp ? lateIcmp : late).push(this.offsets[k] - this.minOffset[i]);
+      (this.typeOf[i] === icmp ? lateIcmp : late).push(this.offsets[k]);
     }
     const firsts: number[] = [];
+    const firstsDue: number[] = [];
+    const firstLate: number[] = [];
     for (const i of this.index.values()) {
       const f = (this.anchor[i] - this.setTasksAt) / this.intervalMs[i];
       if (f >= 0) firsts.push(f);
+      firstsDue.push((this.firstDue[i] - this.setTasksAt) / this.intervalMs[i]);
+      firstLate.push(this.anchor[i] - this.firstDue[i]);
     }
     const perType = new Map<number, number[]>();
     for (let k = 0; k < this.probeN; k++) {
@@ -168,6 +171,8 @@ class RunRecorder {
       lateness: distribution(late),
       latenessIcmp: distribution(lateIcmp),
       firstRuns: evenness(firsts),
+      firstRunsDue: evenness(firstsDue),
+      firstRunLateness: distribution(firstLate),
     };
   }
 }
@@ -183,7 +188,6 @@ function wrap(registry: ProbeRegistry, rec: () => RunRecorder | null): ProbeRegi
     const probe = registry[type] as (t: Task, ctx: ProbeContext) => Promise<ProbeOutcome>;
     wrapped[type] = async (task: Task, ctx: ProbeContext): Promise<ProbeOutcome> => {
       const t0 = performance.now();
-      rec()?.started(task, t0);
       const outcome = await probe(task, ctx);
       const t1 = performance.now();
       rec()?.finished(task, outcome, t1 - t0);
@@ -205,6 +209,7 @@ serveIpc({
       dataDir: args.dataDir,
       spoolBudgetBytes: args.spoolBudgetBytes,
       probes: wrap(probes, () => recorder),
+      onRunStart: (task, dueAt, startedAt) => recorder?.started(task, dueAt, startedAt),
       log: (line) => process.stdout.write(`${line}\n`),
       onSecretCreated: (text) => (secret = text),
     });

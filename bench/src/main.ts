@@ -80,6 +80,12 @@ export async function runBench({ buildDir, repoDir }: { buildDir: string; repoDi
     printTable(rows, data);
     const resultsDir = join(repoDir, 'bench', 'results');
     mkdirSync(resultsDir, { recursive: true });
+    if (s.quick || s.only) {
+      // A partial or smoke run must not replace the full run's figures.
+      writeFileSync(join(resultsDir, 'partial.json'), `${JSON.stringify({ ...data, rows }, null, 2)}\n`);
+      log(`partial run (BENCH_QUICK/BENCH_ONLY): wrote bench/results/partial.json only, in ${Math.round(data.totalSeconds)} s`);
+      return 0;
+    }
     writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify({ ...data, rows }, null, 2)}\n`);
     writePerformanceDoc(join(repoDir, 'docs', 'performance.md'), rows, data);
     log(`wrote bench/results/latest.json and docs/performance.md in ${Math.round(data.totalSeconds)} s`);
@@ -111,6 +117,7 @@ async function measure(s: Settings, buildDir: string, repoDir: string): Promise<
       log(
         `  ${fx(r.checksPerS, 0)} checks/s, ${fx(r.upPct, 1)} % up, agent CPU ${fx(r.agentCpuPctOfCore, 1)} % of a core ` +
           `(${fx(r.agentCpuMsPerCheck, 3)} ms/check), lateness p99 ${fx(r.agent.lateness.p99, 2)} ms (ICMP ${fx(r.agent.latenessIcmp.p99, 2)}), ` +
+          `first runs KS ${fx(r.agent.firstRuns.ksD, 3)} (due ${fx(r.agent.firstRunsDue?.ksD ?? NaN, 3)}, deciles ${r.agent.firstRuns.decileMin}-${r.agent.firstRuns.decileMax}, first-run lateness p50/p99/max ${fx(r.agent.firstRunLateness?.p50 ?? NaN, 1)}/${fx(r.agent.firstRunLateness?.p99 ?? NaN, 1)}/${fx(r.agent.firstRunLateness?.max ?? NaN, 1)} ms), ` +
           `RSS ${fx(r.rssMB, 1)} MB (heap ${r.agent.memory.heapUsed} MB, ${fx(r.agent.memory.heapLiveAfterGc, 1)} MB live after GC), delivery p99 ${fx(r.manager.tsToStored.p99, 1)} ms` +
           (r.replay ? `, replay ${fx(r.replay.resultsPerSecond, 0)} results/s (prefill ${fx(r.replay.prefillS, 1)} s)` : '') +
           (Object.keys(r.agent.errors).length ? `; errors: ${JSON.stringify(r.agent.errors)}` : ''),

@@ -45,6 +45,8 @@ export interface AgentOptions {
   keptLogMs?: number;
   /** First-run spread within the interval, 0 ≤ r < 1 (tests). */
   random?: () => number;
+  /** Called as each probe run starts with when it was due (performance.now() times); the bench measures lateness with it. */
+  onRunStart?: (task: Task, dueAt: number, startedAt: number) => void;
 }
 
 export interface RunningAgent {
@@ -198,6 +200,7 @@ class Agent implements SessionHost {
       probes: opts.probes,
       concurrency: opts.concurrency,
       random: opts.random,
+      onRunStart: opts.onRunStart,
       onResult: (run) => this.onResult(run),
     });
   }

@@ -1,5 +1,5 @@
 // Runs each task on an ideal schedule: next due = previous due + interval (no drift),
-// first runs spread at random across the interval, at most one run of a task in flight,
+// first runs spread evenly (random start) across the interval, at most one run of a task in flight,
 // at most `concurrency` runs in flight overall, each run cut off by its timeout.
 // A probe that throws or hangs becomes a `down` result; stop() aborts every run at once.
 import { performance } from 'node:perf_hooks';
@@ -11,6 +11,12 @@ export interface CompletedRun {
   task: Task;
   /** Agent clock (epoch ms) when the run started. */
   startedAtMs: number;
+  /** performance.now() time the run was due (its grid slot; runNow: when asked). */
+  dueAt: number;
+  /** performance.now() time the probe was called. */
+  startedAt: number;
+  /** startedAt - dueAt: timer delay, loop stalls and waiting for a concurrency slot (≥ -1 ms: timer rounding). */
+  lateMs: number;
   /** After downAfter / degradedAboveMs. */
   outcome: ProbeOutcome;
 }
@@ -18,11 +24,13 @@ export interface CompletedRun {
 export interface SchedulerOptions {
   probes: ProbeRegistry;
   onResult: (run: CompletedRun) => void;
+  /** Called as each run starts (before the probe), e.g. to measure start lateness. */
+  onRunStart?: (task: Task, dueAt: number, startedAt: number) => void;
   /** Most runs in flight at once (default 256). */
   concurrency?: number;
   /** How long past its timeout a probe that ignores the abort is waited for (default 1000 ms). */
   graceMs?: number;
-  /** For tests: where first runs land within the interval, 0 ≤ r < 1 (default Math.random). */
+  /** For tests: where each first run lands within its interval, 0 ≤ r < 1 (default: evenly spread, random start). */
   random?: () => number;
 }
 
@@ -41,6 +49,8 @@ interface Entry {
   intervalMs: number;
   /** performance.now() time of the next run. */
   nextDue: number;
+  /** performance.now() time the run now starting or waiting for a slot was due. */
+  dueAt: number;
   timer: NodeJS.Timeout | null;
   run: { controller: AbortController; done: Promise<void> } | null;
   waiting: boolean;
@@ -48,6 +58,12 @@ interface Entry {
   failures: number;
   state: Record<string, unknown>;
 }
+
+/** (√5 − 1) / 2: successive multiples mod 1 stay as evenly spread as any sequence can. */
+const GOLDEN_FRACTION = (Math.sqrt(5) - 1) / 2;
+
+/** A timer firing this much before the due time (timer rounding) still starts the run. */
+const EARLY_TOLERANCE_MS = 1;
 
 class ProbeTimeout extends Error {
   constructor(ms: number) {
@@ -62,14 +78,14 @@ export class Scheduler {
   private inFlight = 0;
   private readonly concurrency: number;
   private readonly graceMs: number;
-  private readonly random: () => number;
+  private readonly random: (() => number) | null;
   /** Runs skipped because the previous run of the task was still going. */
   skippedRuns = 0;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.concurrency = Math.max(1, opts.concurrency ?? 256);
     this.graceMs = opts.graceMs ?? 1000;
-    this.random = opts.random ?? Math.random;
+    this.random = opts.random ?? null;
   }
 
   get size(): number {
@@ -100,17 +116,23 @@ export class Scheduler {
       this.entries.delete(id);
     }
     const now = performance.now();
+    // Where the first runs land in their interval: a golden-ratio sequence from a random
+    // start spreads n new tasks evenly (every 10 % slice gets ~n/10, no clumps of tasks due
+    // in the same millisecond), where independent random draws leave slices ±30 % apart.
+    let spread = Math.random();
     for (const task of tasks) {
       if (this.entries.has(task.id)) {
         change.kept++;
         continue;
       }
       const intervalMs = task.interval * 1000;
+      spread = (spread + GOLDEN_FRACTION) % 1;
       const entry: Entry = {
         task,
         key: canonicalJson(task),
         intervalMs,
-        nextDue: now + this.random() * intervalMs,
+        nextDue: now + (this.random ? this.random() : spread) * intervalMs,
+        dueAt: now,
         timer: null,
         run: null,
         waiting: false,
@@ -129,6 +151,7 @@ export class Scheduler {
   runNow(taskId: string): boolean {
     const entry = this.entries.get(taskId);
     if (!entry || entry.run || entry.waiting) return false;
+    entry.dueAt = performance.now();
     this.launch(entry);
     return true;
   }
@@ -166,6 +189,13 @@ export class Scheduler {
     entry.timer = null;
     if (entry.cancelled) return;
     const now = performance.now();
+    if (now < entry.nextDue - EARLY_TOLERANCE_MS) {
+      // Timers count from the loop's cached clock, so one armed in a long loop turn fires
+      // early by that turn's length: wait out the rest instead of starting early.
+      this.arm(entry);
+      return;
+    }
+    const dueAt = entry.nextDue;
     entry.nextDue += entry.intervalMs;
     if (entry.nextDue <= now) {
       // Fell behind (a stalled loop or a suspended machine): skip the missed runs, stay on the grid.
@@ -177,6 +207,7 @@ export class Scheduler {
       this.skippedRuns++;
       return;
     }
+    entry.dueAt = dueAt;
     this.launch(entry);
   }
 
@@ -189,6 +220,9 @@ export class Scheduler {
     this.inFlight++;
     const controller = new AbortController();
     const startedAtMs = Date.now(); // agent wall clock: the result's ts
+    const dueAt = entry.dueAt;
+    const startedAt = performance.now();
+    this.opts.onRunStart?.(entry.task, dueAt, startedAt);
     const done = this.execute(entry, controller).then((raw) => {
       this.inFlight--;
       entry.run = null;
@@ -196,7 +230,7 @@ export class Scheduler {
       if (entry.cancelled || (controller.signal.aborted && !(controller.signal.reason instanceof ProbeTimeout))) return;
       const { outcome, failures } = applyThresholds(entry.task, raw, entry.failures);
       entry.failures = failures;
-      this.opts.onResult({ task: entry.task, startedAtMs, outcome });
+      this.opts.onResult({ task: entry.task, startedAtMs, dueAt, startedAt, lateMs: startedAt - dueAt, outcome });
     });
     entry.run = { controller, done };
   }

@@ -69,6 +69,43 @@ describe('agent scheduler', function () {
     });
   });
 
+  it('spreads 1 000 first runs evenly: every 10 % slice of the interval gets ~100', async () => {
+    const dueFrac: number[] = [];
+    let t0 = 0;
+    const { s } = make(async () => up(), { onRunStart: (_t, dueAt) => dueFrac.push((dueAt - t0) / 2000) });
+    const tasks = Array.from({ length: 1000 }, (_, k) => task(`t${k}`, { interval: 2, timeout: 1 }));
+    t0 = performance.now();
+    s.setTasks(tasks);
+    await until('every first run', () => dueFrac.length >= 1000, 10_000);
+    const slices = new Array<number>(10).fill(0);
+    for (const f of dueFrac.slice(0, 1000)) slices[Math.min(9, Math.floor(f * 10))]++;
+    // Independent random draws would give ~75-125 per slice; the even spread gives 100 ± 2.
+    assert.ok(slices.every((n) => n >= 97 && n <= 103), `first runs per 10 % slice: ${slices.join(', ')}`);
+  });
+
+  it('reports when each run was due: dueAt on the grid, lateMs = start - due, also when waiting for a slot', async () => {
+    const starts: { id: string; dueAt: number; startedAt: number }[] = [];
+    const t0 = performance.now();
+    // concurrency 1: the second task, due at the same moment, waits ~200 ms for the slot.
+    const { s, runs } = make(async () => {
+      await sleep(200);
+      return up();
+    }, { random: () => 0.1, concurrency: 1, onRunStart: (t, dueAt, startedAt) => starts.push({ id: t.id, dueAt, startedAt }) });
+    s.setTasks([task('a', { interval: 2, timeout: 1 }), task('b', { interval: 2, timeout: 1 })]);
+    await until('two results', () => runs.length >= 2, 5000);
+    for (const r of runs) {
+      assert.ok(Math.abs(r.dueAt - (t0 + 200)) < 50, `${r.task.id} due ${Math.round(r.dueAt - t0)} ms after setTasks, expected ~200`);
+      assert.ok(r.startedAt >= r.dueAt - 1, `never starts before it is due (timer rounding aside): ${r.startedAt - r.dueAt} ms`);
+      assert.equal(r.lateMs, r.startedAt - r.dueAt);
+      const start = starts.find((x) => x.id === r.task.id)!;
+      assert.equal(start.dueAt, r.dueAt);
+      assert.equal(start.startedAt, r.startedAt);
+    }
+    const [first, second] = [...runs].sort((x, y) => x.startedAt - y.startedAt);
+    assert.ok(second.lateMs >= 150, `the run that waited for a slot is late by ${Math.round(second.lateMs)} ms`);
+    assert.ok(first.lateMs < second.lateMs);
+  });
+
   it('cuts a run off at its timeout (abort signal), and a probe that ignores the abort still yields a down result', async () => {
     const { s, runs } = make(async (t, ctx) => {
       if (t.id === 'polite') {
