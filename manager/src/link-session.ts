@@ -37,11 +37,20 @@ export interface SessionHooks {
 /** Agent error codes after which reconnecting would only repeat the failure. */
 const FATAL_AGENT_ERRORS = new Set(['version_mismatch', 'invalid_tasks', 'echo_mismatch', 'replaced']);
 
+/** What one results/gap message added to the history store. */
+interface Written {
+  results?: Result[];
+  gap?: Gap;
+  high: number;
+}
+
 export class LinkSession {
   private conn: AgentConnection | undefined;
   private readonly abort = new AbortController();
   private streaming = false;
   private stored = 0;
+  /** Highest seq handed to the history store (stored once its append resolves). */
+  private received = 0;
   /** The agent's `hello.lastSeq`: everything up to it is backlog (backfilled), later seqs are live. */
   private backlogUpTo = 0;
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -170,6 +179,7 @@ export class LinkSession {
       await this.history.resetSeq(monitor.id, 0);
     }
     this.stored = after;
+    this.received = after;
     conn.send({ type: 'start', after });
     const started = await expect('started', 'started');
     this.startedAt = performance.now();
@@ -192,41 +202,54 @@ export class LinkSession {
 
   private enqueue(m: AgentMessage): void {
     this.hooks.onHeard();
-    // Messages are handled one after another: a batch is stored before the next is looked at.
-    this.processing = this.processing.then(() => this.handle(m)).catch((err) => {
-      this.log.error(`[${this.monitor.id}] ${(err as Error).message}`);
-      this.conn?.abort('internal', `manager could not store results: ${(err as Error).message}`);
-    });
+    // The store write starts as soon as a batch arrives, so batches arriving while one is
+    // being synced share the next sync (the history store group-commits). Acks and events
+    // still go out one message after another, each only once its results are durable.
+    const write = this.startWrite(m);
+    this.processing = this.processing
+      .then(async () => this.handle(m, await write))
+      .catch((err) => {
+        this.log.error(`[${this.monitor.id}] ${(err as Error).message}`);
+        this.conn?.abort('internal', `manager could not store results: ${(err as Error).message}`);
+      });
   }
 
-  private async handle(m: AgentMessage): Promise<void> {
+  /** For results and gaps: drops what is already stored or on its way, and starts the append. */
+  private startWrite(m: AgentMessage): Promise<Written | undefined> {
+    if (m.type === 'results') {
+      const fresh: Result[] = [];
+      for (const r of m.items) {
+        if (r.seq > this.received) {
+          fresh.push(r);
+          this.received = r.seq;
+        }
+      }
+      const dropped = m.items.length - fresh.length;
+      if (dropped) this.log.debug(`[${this.monitor.id}] dropped ${dropped} duplicate result(s)`);
+      if (!fresh.length) return Promise.resolve(undefined);
+      return this.history.append(this.monitor.id, fresh).then(() => ({ results: fresh, high: this.highOf(fresh) }));
+    }
+    if (m.type === 'gap' && m.toSeq > this.received) {
+      this.received = m.toSeq;
+      const gap: Gap = { fromSeq: m.fromSeq, toSeq: m.toSeq, count: m.count, reason: m.reason, fromTs: m.fromTs, toTs: m.toTs };
+      return this.history.appendGap(this.monitor.id, gap).then(() => ({ gap, high: m.toSeq }));
+    }
+    return Promise.resolve(undefined);
+  }
+
+  private highOf(results: Result[]): number {
+    return results[results.length - 1].seq;
+  }
+
+  private async handle(m: AgentMessage, written: Written | undefined): Promise<void> {
     const conn = this.conn!;
     switch (m.type) {
-      case 'results': {
-        const fresh: Result[] = [];
-        let high = this.stored;
-        for (const r of m.items) {
-          if (r.seq > high) {
-            fresh.push(r);
-            high = r.seq;
-          }
-        }
-        const dropped = m.items.length - fresh.length;
-        if (dropped) this.log.debug(`[${this.monitor.id}] dropped ${dropped} duplicate result(s)`);
-        if (fresh.length) {
-          await this.history.append(this.monitor.id, fresh);
-          this.stored = high;
-          this.hooks.onResults(fresh, this.backlogUpTo);
-        }
-        conn.send({ type: 'ack', seq: this.stored });
-        return;
-      }
+      case 'results':
       case 'gap': {
-        if (m.toSeq > this.stored) {
-          const gap: Gap = { fromSeq: m.fromSeq, toSeq: m.toSeq, count: m.count, reason: m.reason, fromTs: m.fromTs, toTs: m.toTs };
-          await this.history.appendGap(this.monitor.id, gap);
-          this.stored = m.toSeq;
-          this.hooks.onGap(gap);
+        if (written) {
+          this.stored = written.high;
+          if (written.results) this.hooks.onResults(written.results, this.backlogUpTo);
+          if (written.gap) this.hooks.onGap(written.gap);
         }
         conn.send({ type: 'ack', seq: this.stored });
         return;
