@@ -3,9 +3,9 @@
 // cancelled (no way to stop the child on abort), drops the per-reply TTL and sequence,
 // cannot parse "Time to live exceeded" lines (traceroute needs the router's address),
 // turns packetSize 0 into 56, and writes LANG into our own process.env.
-import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
+import { pingSpawner } from './ping-spawner.js';
 import { round3 } from './util.js';
 
 export interface PingReply {
@@ -101,9 +101,35 @@ export function runPing(o: PingOptions): Promise<PingReport> {
       resolve(report);
       return;
     }
-    const child = spawn(bin, pingArgs(o), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'C', LC_ALL: 'C' } });
     let pending = '';
     let killTimer: NodeJS.Timeout | undefined;
+    // Spawned by the ping helper process (ping-spawner.ts), not on this event loop.
+    const child = pingSpawner.run(bin, pingArgs(o), {
+      onStdout: (text) => {
+        pending += text;
+        let nl: number;
+        while ((nl = pending.indexOf('\n')) >= 0) {
+          const line = pending.slice(0, nl);
+          pending = pending.slice(nl + 1);
+          parseLine(line, report);
+          o.onLine?.(line);
+        }
+      },
+      onStderr: (text) => {
+        if (report.stderr.length < 2000) report.stderr += text;
+      },
+      onError: (err) => {
+        report.spawnError = err;
+      },
+      onClose: (code) => {
+        if (pending) parseLine(pending, report);
+        clearTimeout(killTimer);
+        o.signal.removeEventListener('abort', onAbort);
+        report.exitCode = code;
+        report.stderr = report.stderr.trim();
+        resolve(report);
+      },
+    });
     const onAbort = (): void => {
       child.kill('SIGINT');
       // If it does not exit promptly, it is not going to: take it down.
@@ -111,32 +137,6 @@ export function runPing(o: PingOptions): Promise<PingReport> {
     };
     if (o.signal.aborted) queueMicrotask(onAbort);
     else o.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (text: string) => {
-      pending += text;
-      let nl: number;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        parseLine(line, report);
-        o.onLine?.(line);
-      }
-    });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => {
-      if (report.stderr.length < 2000) report.stderr += text;
-    });
-    child.once('error', (err: NodeJS.ErrnoException) => {
-      report.spawnError = err;
-    });
-    child.once('close', (code) => {
-      if (pending) parseLine(pending, report);
-      clearTimeout(killTimer);
-      o.signal.removeEventListener('abort', onAbort);
-      report.exitCode = code;
-      report.stderr = report.stderr.trim();
-      resolve(report);
-    });
   });
 }
 
