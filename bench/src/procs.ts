@@ -124,17 +124,44 @@ const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).s
 export interface CpuTimes {
   /** Seconds of CPU: user + system of the process itself. */
   self: number;
-  /** Plus its waited-for children (the agent's `ping` processes). */
+  /** Plus its waited-for children and its live descendants (the agent's ping helper and its pings). */
   withChildren: number;
 }
 
 /** CPU seconds from /proc/<pid>/stat (fields 14-17: utime stime cutime cstime). */
 export function cpuTimes(pid: number): CpuTimes {
+  const [utime, stime, cutime, cstime] = statTimes(pid);
+  // Live descendants too (the agent's ping helper and the pings it has not reaped yet):
+  // their CPU reaches the agent's cutime only when they exit.
+  let live = 0;
+  for (const child of liveChildren(pid)) live += treeSeconds(child);
+  return { self: utime + stime, withChildren: utime + stime + cutime + cstime + live };
+}
+
+function statTimes(pid: number): number[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may contain spaces; fields after the closing paren are fixed.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]) / CLK_TCK);
-  return { self: utime + stime, withChildren: utime + stime + cutime + cstime };
+  return [11, 12, 13, 14].map((i) => Number(fields[i]) / CLK_TCK);
+}
+
+function treeSeconds(pid: number): number {
+  try {
+    const t = statTimes(pid);
+    let sum = t[0] + t[1] + t[2] + t[3];
+    for (const child of liveChildren(pid)) sum += treeSeconds(child);
+    return sum;
+  } catch {
+    return 0; // exited meanwhile: counted in its parent's cutime from now on
+  }
+}
+
+function liveChildren(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Resident set size in MB (VmRSS). */

@@ -10,6 +10,7 @@ import { DEFAULT_RATE, DEFAULT_TIMING, type LinkTiming, type ManagerConnection, 
 import { AgentListener } from './link/server.js';
 import { stdoutLog, type LogSink } from './log.js';
 import type { ProbeRegistry } from './probes/types.js';
+import { preparePing } from './probes/ping-run.js';
 import { Scheduler, type CompletedRun, type TaskSetChange } from './scheduler.js';
 import { loadOrCreateSecret } from './secret-file.js';
 import { ManagerSession, type SessionHost } from './session.js';
@@ -206,6 +207,7 @@ class Agent implements SessionHost {
   }
 
   resumeSaved(tasks: Task[]): void {
+    warmPingHelper(tasks);
     this.scheduler.setTasks(tasks);
     this.running = tasks;
     this.hash = tasksHash(tasks);
@@ -232,6 +234,7 @@ class Agent implements SessionHost {
   }
 
   applyTasks(tasks: Task[]): TaskSetChange {
+    warmPingHelper(tasks);
     const change = this.scheduler.setTasks(tasks);
     this.running = tasks;
     this.hash = tasksHash(tasks);
@@ -336,4 +339,9 @@ class Agent implements SessionHost {
     k.n = 0;
     k.lastLogAt = performance.now();
   }
+}
+
+/** ICMP and traceroute checks spawn ping through a helper process: boot it before their first runs are due. */
+function warmPingHelper(tasks: readonly Task[]): void {
+  if (tasks.some((t) => t.type === 'icmp' || t.type === 'traceroute')) preparePing();
 }

@@ -74,6 +74,11 @@ export function findPing(): string | null {
   return pingPath;
 }
 
+/** A task set with ICMP or traceroute tasks is about to run: start the ping helper process now. */
+export function preparePing(): void {
+  if (findPing()) pingSpawner.warm();
+}
+
 export function missingPingText(): string {
   return `permission: no 'ping' program found on this machine (install it: apt-get install ${PING_PACKAGE})`;
 }

@@ -98,6 +98,11 @@ class PingSpawner {
     };
   }
 
+  /** Starts the helper now (if not running) so the first pings do not wait for it to boot. */
+  warm(): void {
+    this.ensure();
+  }
+
   /** Stops the helper (its pings die with it); the next run starts a new one. */
   stop(): void {
     const helper = this.helper;
