@@ -226,16 +226,16 @@ ${missed.length ? `**Targets not met in this run:** ${missed.map((r) => `${r.sec
   included) and stores every result in its history (fsync per batch) before acking. So the
   agent's CPU includes spooling every result to disk and delivering it.
 - **CPU** is utime + stime from \`/proc/<pid>/stat\` over the measurement window (after a warm-up),
-  including the agent's reaped children (the \`ping\` processes), divided by the checks completed
-  in the window. **RSS** is \`VmRSS\`, sampled every second; growth is the slope of a straight
-  line through those samples.
-- **Lateness.** A wrapper around the probe registry records \`performance.now()\` when each run
-  starts (the scheduler itself is not modified). For a task with interval *I* and run starts
-  *t_k*, the due time is estimated from the ideal grid: lateness_k = (t_k − k·I) − min_j(t_j − j·I).
-  A delay common to every run of a task (e.g. timer granularity) is not visible this way, so
-  the figure is "lateness beyond the task's best run". First-run evenness: the first start of
-  each task as a fraction of its interval after the task set was applied, compared with the
-  uniform distribution (Kolmogorov-Smirnov distance).
+  including the agent's reaped children and its live descendants (the ping helper process and
+  the \`ping\` processes it starts), divided by the checks completed in the window. **RSS** is
+  \`VmRSS\`, sampled every second; growth is the slope of a straight line through those samples.
+- **Lateness.** The scheduler's \`onRunStart(task, dueAt, startedAt)\` hook gives each run's due
+  time (its slot on the task's grid) and the moment the probe was called; lateness = startedAt −
+  dueAt (timer delay, loop stalls, waiting for a concurrency slot; down to −1 ms, as a timer
+  may fire up to 1 ms early). First-run evenness: the first start of each task as a fraction of
+  its interval after the task set was applied, compared with the uniform distribution
+  (Kolmogorov-Smirnov distance); the runner's log also shows the same for the due times (the
+  scheduler's spreading alone) and the first runs' lateness.
 - **Delivery.** \`Manager.onResult\` fires after the result is written to the history
   (link-session.ts: \`history.append\` then the event). ts -> stored = that moment minus the
   result's \`ts\` (agent clock at run start, whole ms; same machine clock). "probe finished ->
