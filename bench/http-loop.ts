@@ -1,16 +1,35 @@
 // Quick loop for the HTTP probe's own cost: N sequential checks against a Node server in a
 // separate process (so its CPU is not ours), CPU ms/check of this process, p50 total, and
 // p50 of `curl -w %{time_total}` interleaved on the same target. Loopback only.
-// Usage: npx tsx bench/http-loop.ts [N] [certDir]
+// Usage: npx tsx bench/http-loop.ts [N]   (needs openssl and curl)
 import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { makeHttpProbes } from '../monitor-agent/src/probes/http.js';
 import { parseTask } from '../protocol/src/index.js';
 
+// The target: node:http and node:https in their own process (its CPU is not counted).
+const SERVER = `
+const http = require('http'), https = require('https'), fs = require('fs');
+const body = 'hello netcam '.repeat(50);
+const h = (q, s) => { s.writeHead(200, { 'content-type': 'text/plain' }); s.end(body); };
+const a = http.createServer(h).listen(0, '127.0.0.1', () => {
+  const b = https.createServer({ key: fs.readFileSync(__dirname + '/key.pem'), cert: fs.readFileSync(__dirname + '/cert.pem') }, h).listen(0, '127.0.0.1', () => {
+    console.log(JSON.stringify({ http: a.address().port, https: b.address().port }));
+  });
+});
+process.stdin.on('end', () => process.exit(0));
+process.stdin.resume();
+`;
+
 async function main(): Promise<void> {
 const n = Number(process.argv[2] ?? 2000);
-const certDir = process.argv[3] ?? '/tmp/h1';
-const server = spawn(process.execPath, [`${certDir}/server.cjs`], { stdio: ['ignore', 'pipe', 'inherit'] });
+const certDir = mkdtempSync(join(tmpdir(), 'netcam-http-loop-'));
+process.once('exit', () => rmSync(certDir, { recursive: true, force: true }));
+execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${certDir}/key.pem`, '-out', `${certDir}/cert.pem`, '-days', '2', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+writeFileSync(`${certDir}/server.cjs`, SERVER);
+const server = spawn(process.execPath, [`${certDir}/server.cjs`], { stdio: ['pipe', 'pipe', 'inherit'] });
 const ports = await new Promise<{ http: number; https: number }>((res) => server.stdout!.once('data', (d) => res(JSON.parse(String(d)))));
 const probes = makeHttpProbes({ ca: readFileSync(`${certDir}/cert.pem`, 'utf8') });
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
