@@ -271,61 +271,40 @@ ${WHY}
 /** Written after looking at real runs; kept with the generator so a re-run keeps it. */
 const WHY = `Written from the runs of this bench (CPU profiles of the agent and manager children,
 \`BENCH_PROFILE_DIR=dir\`) and small side measurements; figures in the table above are the
-authority, the reasons below are the best current understanding.
+authority, the reasons below are the best current understanding. Targets met in this run
+are not discussed.
 
-- **Everything shares two cores.** The agent, the manager, nginx, dnsmasq, chronyd and the
-  agent's echo server (a Node process serving 250 checks/s) all run on the same 2 cores. On
-  loopback the kernel also runs the *server's* side of each TCP handshake and UDP datagram
-  inside the agent's own \`connect()\`/\`send()\` system calls, so part of what the agent is
-  charged for is the target's network stack (\`internalConnect\` and \`doSend\` are the two
-  largest self-time entries in the agent's profile, ~10 % and ~6 %).
-- **Agent CPU per in-process check (~0.7-0.8 ms; target 0.3 ms = 30 % of a core at
-  1 000/s).** Besides the kernel work above: each HTTP check builds a new undici \`Agent\`
-  (Pool, Client, llhttp parser) and destroys it, and the destroy creates an \`UndiciError\` with
-  a captured stack trace per check (\`UndiciError\` + \`prepareStackTrace\` ≈ 3-4 % of the
-  agent's CPU); every result is JSON-encoded, CRC'd, written to the spool, read back from the
-  segment file and sent over TLS (session pump + spool ≈ 10 %); AbortSignals and timers per
-  run (≈ 3 %). NetCam's CPU per check is about the same as blackbox_exporter's (ratio in §6),
-  which does not store or deliver anything.
-- **HTTPS (~5 ms CPU per check).** A full TLS handshake with certificate verification per
-  check is the point of the figure; on top of it each check builds a new TLS
-  \`SecureContext\` (the agent passes no shared context) and calls \`getPeerCertificate()\`
-  (≈ 11 % self time in a profile of the HTTPS probe alone).
-- **ICMP through the system \`ping\` (about 6 ms of CPU per check).** Every check spawns a
-  \`ping\` process. \`child_process.spawn\` forks synchronously on the agent's event loop:
-  measured here 1.5-1.8 ms per spawn in an idle Node process, longer as the process grows; at
-  200/s that alone is 30-40 % of the loop, plus each ping's own exec and raw-socket set-up.
-  ICMP alone reaches 200/s but uses more than one core with its children; next to 1 000
-  in-process checks the loop saturates, runs queue behind the global concurrency limit, and
-  lateness and timeouts follow. fping does the same work at ~1/100 of the CPU and
-  blackbox_exporter at ~1/4, both with one long-lived process.
-- **Lateness p99 (~10 ms; target 5 ms) and the first runs.** At 80 % of a core the loop is
-  rarely idle: the event-loop delay p99 is in the same range, and a V8 scavenge or a burst of
-  completions delays the timers due behind it. First runs are drawn uniformly, but the burst of
-  work right after the task set is applied (1 000 first runs, module and JIT warm-up, echoing
-  the tasks to the manager) makes some 10 % slices of the first interval hold more first runs
-  than others.
-- **RSS (~150-200 MB at 1 000 tasks; target 80 MB).** The live JS heap after a full GC is
-  only ~22 MB at 1 000 tasks and ~27 MB at 5 000 (so the per-task cost meets its target);
-  the rest is garbage V8 has not collected yet plus the heap it grew to keep up with the
-  allocation rate (several MB/s: an undici Agent, AbortController, timers and result JSON per
-  check). The RSS slope over a 30 s window is dominated by when V8 grows or shrinks that
-  slack; the live-heap growth (a fraction of a MB per 30 s window, within noise of JIT code
-  and caches) is the better leak indicator, and a 30 s window cannot rule out a slow leak:
-  the issue's 10-minute soak does not fit the 15-minute budget next to everything else
-  (\`BENCH_ONLY=inproc BENCH_RUNS=1 BENCH_SCALE=20\` runs one 10-minute window).
-- **Delivery (p99 ~40-50 ms; target 20 ms).** A result is appended to the spool, written to
-  the segment file, read back from it and sent; the manager validates every result against
-  the schema, appends it to its JSONL history and \`fdatasync\`s each batch before it emits
-  and acks. With 1 000 results/s in small batches, every batch pays a disk sync in the
-  manager; the p50 (~10 ms) is mostly that path, the p99 adds loop delay on both sides.
-- **Replay (~22 k results/s with 1 000 live tasks, ~30-40 k/s with 10; target 50 k/s).** The
-  manager is the limit: schema validation of each result (the generic \`check\`/\`walk\` of
-  protocol/src/schema-lang.ts, ~40 % of the manager's busy time) and the history append. With
-  1 000 live checks/s the agent also has less than a core left for reading and sending.
-- **HTTP fidelity (+1.0-1.6 ms at p50; target 0.5 ms).** The agent's \`total\` starts before it
-  builds the undici Agent and ends after the body's async iterator finishes; a bare Node socket
-  in the same process needs ~0.6 ms for connect..last byte and curl reports ~0.4 ms, so about
-  1 ms is the client library's own set-up and teardown per check, counted as latency. ICMP and
-  DNS are within 0.1 ms of the references (ICMP reports ping's own numbers; \`dig\` prints
-  whole milliseconds only, so the bare UDP socket is the better DNS reference).`;
+- **Agent CPU per in-process check (~0.6 ms; target 0.3 ms = 30 % of a core at 1 000/s).**
+  Everything shares two cores: the agent, the manager, nginx, dnsmasq, chronyd and the echo
+  server. On loopback the kernel runs the *server's* side of each TCP handshake and UDP
+  datagram inside the agent's own \`connect()\`/\`send()\` system calls, so part of what the
+  agent is charged for is the target's network stack (\`internalConnect\` and \`doSend\` are the
+  two largest self-time entries in the agent's profile, ~10 % and ~6 %). The figure also
+  includes the whole delivery path: every result is JSON-encoded, CRC'd, written to the spool,
+  read back from the segment file and sent over TLS (≈ 10 % of the agent's CPU). Still to do:
+  send live results from memory once written instead of reading them back, and reuse
+  AbortControllers/timers per task.
+- **Side by side with blackbox_exporter (ratio ~1.2).** blackbox_exporter only probes and
+  answers the scrape; NetCam's figure includes the durable spool and TLS delivery above. The
+  probes alone are close to parity; the spool/delivery path is where the difference lies.
+- **ICMP through the system \`ping\` (~3.6 ms of CPU per check, 3.6× blackbox_exporter,
+  ~70× fping).** Each check still starts one \`ping\` process (its exec and raw-socket set-up
+  dominate). Spawning now happens in a small helper process, so it no longer blocks the
+  agent's event loop (which took 1.5-1.8 ms per spawn before and made 200 ICMP checks/s
+  collapse the schedule); 200/s next to 1 000 in-process checks is reached, with lateness p99
+  slightly over 5 ms because the helper and the pings compete for the same two cores. The
+  next step is one long-lived pinger per target (or an unprivileged ICMP datagram socket
+  where \`net.ipv4.ping_group_range\` allows it), which is what fping and blackbox do.
+- **RSS (~145 MB at 1 000 tasks; target 80 MB).** The live JS heap after a full GC is only
+  ~22 MB at 1 000 tasks and ~27 MB at 5 000 (so the per-task cost meets its target); the rest
+  is V8's young generation and old-space slack sized for the allocation rate (several MB/s of
+  short-lived objects per 1 000 checks/s). The live-heap growth over the window is within
+  noise of JIT code and caches; a 30 s window cannot rule out a slow leak, and the issue's
+  10-minute soak does not fit the 15-minute budget next to everything else
+  (\`BENCH_ONLY=inproc BENCH_RUNS=1 BENCH_SCALE=20\` runs one 10-minute window). Starting the
+  agent with \`node --max-semi-space-size=2\` trades some CPU for a smaller RSS; not measured
+  here yet.
+- **Fidelity.** ICMP reports ping's own numbers; DNS is timed from send to reply on the
+  socket (\`dig\` prints whole milliseconds only, so the bare-socket row is the real
+  comparison); HTTP \`total\` starts at the first connection attempt like curl's
+  \`time_total\`.`;
