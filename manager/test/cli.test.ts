@@ -109,7 +109,7 @@ describe('netcam CLI', function () {
 
   it('import-legacy converts the old sample file and refuses to overwrite without --force', () => {
     const out = join(tmp.dir, 'netcam.json');
-    const r = netcam(['import-legacy', 'docs/examples/legacy-configs.json', '--out', out]);
+    const r = netcam(['import-legacy', 'manager/test/fixtures/legacy-configs.json', '--out', out]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /imported 2 monitor\(s\) and 10 task\(s\)/);
     assert.match(r.stderr, /note: 127\.0\.0\.1:65432 \/ Ping: "sequence_number" dropped/);
@@ -117,7 +117,7 @@ describe('netcam CLI', function () {
     const list = netcam(['list', '--config', out]);
     assert.equal(list.status, 0);
     assert.match(list.stdout, /127\.0\.0\.1:65433 +agent 127\.0\.0\.1:65433 +1 task/);
-    const again = netcam(['import-legacy', 'docs/examples/legacy-configs.json', '--out', out]);
+    const again = netcam(['import-legacy', 'manager/test/fixtures/legacy-configs.json', '--out', out]);
     assert.equal(again.status, 2);
     assert.match(again.stderr, /exists; use --force/);
   });

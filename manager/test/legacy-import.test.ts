@@ -1,11 +1,11 @@
-// Converting the Python tool's configs.json (docs/examples/legacy-configs.json).
+// Converting the Python tool's configs.json (the shape of docs/examples/legacy-configs.json, with documentation-only addresses).
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { checkConfig } from '../../protocol/src/index.js';
 import { convertLegacyConfig } from '../src/index.js';
 
 describe('import-legacy', () => {
-  const sample = JSON.parse(readFileSync('docs/examples/legacy-configs.json', 'utf8'));
+  const sample = JSON.parse(readFileSync('manager/test/fixtures/legacy-configs.json', 'utf8'));
 
   it('converts the sample file: nine services, both DNS server spellings, frequency -> interval', () => {
     const { config, notes, monitors, tasks } = convertLegacyConfig(sample);
@@ -17,12 +17,12 @@ describe('import-legacy', () => {
     assert.deepEqual([m1.id, m1.host, m1.port], ['127.0.0.1:65432', '127.0.0.1', 65432]);
     assert.deepEqual(m1.tasks.map((t) => t.type), ['icmp', 'traceroute', 'http', 'https', 'ntp', 'dns', 'tcp', 'udp', 'echo']);
     const byType = Object.fromEntries(m1.tasks.map((t) => [t.type, t as unknown as Record<string, unknown>]));
-    assert.deepEqual(byType.icmp, { id: 'ping', type: 'icmp', host: '4.2.2.2', ttl: 64, timeout: 1, interval: 50 });
-    assert.deepEqual(byType.traceroute, { id: 'tracert', type: 'traceroute', host: '4.2.2.2', maxHops: 30, probesPerHop: 1, interval: 120 });
+    assert.deepEqual(byType.icmp, { id: 'ping', type: 'icmp', host: '192.0.2.4', ttl: 64, timeout: 1, interval: 50 });
+    assert.deepEqual(byType.traceroute, { id: 'tracert', type: 'traceroute', host: '192.0.2.4', maxHops: 30, probesPerHop: 1, interval: 120 });
     assert.deepEqual(byType.dns.recordTypes, ['A', 'MX', 'AAAA']);
-    assert.equal(byType.tcp.host, 'www.google.com');
+    assert.equal(byType.tcp.host, 'www.search.test');
     assert.equal(byType.udp.timeout, 3);
-    assert.deepEqual(m2.tasks[0], { id: 'dns', type: 'dns', server: '1.1.1.1', query: 'example.com', recordTypes: ['A'], interval: 30 });
+    assert.deepEqual(m2.tasks[0], { id: 'dns', type: 'dns', server: '192.0.2.1', query: 'docs.test', recordTypes: ['A'], interval: 30 });
     assert.ok(notes.some((n) => n.includes('Ping') && n.includes('"sequence_number" dropped')), notes.join('\n'));
     assert.ok(notes.some((n) => n.includes('Tracert') && n.includes('"verbose" dropped')));
   });
